@@ -1,0 +1,159 @@
+//! `sprout check` and `sprout stamp`: build in memory, report every problem at once (links,
+//! anchors, URLs, translations, alt text, indicator data), optionally external links.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+
+use crate::build::{BuildOptions, Built, build};
+use crate::config::Config;
+use crate::content::translations::{self, Status};
+use crate::diagnostics::{Diagnostic, Severity};
+
+/// The one line a build prints: counts per language and the time taken.
+pub fn summary_line(built: &Built, elapsed: Duration) -> String {
+    let langs: Vec<String> = built
+        .summary
+        .per_language
+        .iter()
+        .map(|(l, p, s)| format!("{l}: {p} pages, {s} sections"))
+        .collect();
+    format!(
+        "built {} + {} generated pages, {} files in {} in {:.2}s",
+        langs.join("; "),
+        built.summary.generated,
+        built.summary.files,
+        built.output_dir.display(),
+        elapsed.as_secs_f64()
+    )
+}
+
+/// Run `check`; `Ok(false)` when any error was found.
+pub fn run(opts: &BuildOptions, external: bool) -> Result<bool> {
+    let start = Instant::now();
+    let built = match build(opts) {
+        Ok(b) => b,
+        Err(failed) => {
+            eprintln!("{failed}");
+            return Ok(false);
+        }
+    };
+    let mut findings: Vec<Diagnostic> = built.warnings.clone();
+    findings.extend(translation_findings(&built));
+    if external {
+        findings.extend(external_links(&built));
+    }
+    findings.sort_by(|a, b| {
+        (a.severity, &a.file, a.line, &a.message).cmp(&(b.severity, &b.file, b.line, &b.message))
+    });
+    for f in &findings {
+        println!("{f}");
+    }
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    let warnings = findings.len() - errors;
+    println!(
+        "check: {} files, {errors} error{}, {warnings} warning{} in {:.2}s",
+        built.output.len(),
+        if errors == 1 { "" } else { "s" },
+        if warnings == 1 { "" } else { "s" },
+        start.elapsed().as_secs_f64()
+    );
+    Ok(errors == 0)
+}
+
+/// Missing and stale translations are errors; unstamped ones are warnings.
+fn translation_findings(built: &Built) -> Vec<Diagnostic> {
+    built
+        .translations
+        .problems()
+        .map(|(source, status)| {
+            let src = Path::new("content").join(source);
+            match status {
+                Status::Missing { lang } => Diagnostic::error(&src, format!("has no `{lang}` translation; add the `.{lang}.md` file")),
+                Status::Stale { file, .. } => Diagnostic::error(
+                    Path::new("content").join(file),
+                    format!("translation is stale: content/{source} changed since it was stamped; update it, then run `sprout stamp content/{file}`"),
+                ),
+                Status::Unstamped { file } => Diagnostic::warning(
+                    Path::new("content").join(file),
+                    format!("translation has no `source_hash`; once it matches content/{source}, run `sprout stamp content/{file}`"),
+                ),
+                Status::UpToDate => Diagnostic::warning(&src, "up to date"),
+            }
+        })
+        .collect()
+}
+
+/// Ask every external link's server whether it exists (HEAD, then GET).
+fn external_links(built: &Built) -> Vec<Diagnostic> {
+    let mut urls: Vec<(String, String)> = Vec::new();
+    for (file, html) in built.output.html() {
+        for l in crate::link_check::scan(html).links {
+            if (l.starts_with("http://") || l.starts_with("https://"))
+                && !l.starts_with(&built.config.base_url)
+            {
+                urls.push((l, file.to_string()));
+            }
+        }
+    }
+    urls.sort();
+    urls.dedup_by(|a, b| a.0 == b.0);
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_secs(10)))
+        .build()
+        .into();
+    urls.iter()
+        .filter_map(|(url, file)| {
+            let ok = agent.head(url).call().is_ok() || agent.get(url).call().is_ok();
+            (!ok).then(|| {
+                Diagnostic::error(
+                    format!("public/{file}"),
+                    format!("external link {url} does not answer; fix or remove it"),
+                )
+            })
+        })
+        .collect()
+}
+
+/// `sprout stamp FILE...`: record the source hash in each translation.
+pub fn stamp(root: &Path, files: &[PathBuf]) -> Result<()> {
+    let config = Config::load(root).map_err(|d| {
+        anyhow::anyhow!(
+            "{}",
+            d.items()
+                .iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
+    })?;
+    let langs: Vec<String> = config
+        .languages
+        .iter()
+        .skip(1)
+        .map(|l| l.code.clone())
+        .collect();
+    for f in files {
+        let path = if f.is_absolute() || f.exists() {
+            f.clone()
+        } else {
+            root.join(f)
+        };
+        let hash = translations::stamp(&path, &langs)?;
+        println!("stamped {} ({hash})", f.display());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn build_options_default_to_build_mode() {
+        let o = super::BuildOptions::new(".");
+        assert_eq!(o.mode, crate::config::Mode::Build);
+    }
+}

@@ -1,0 +1,249 @@
+//! The content model: pages, sections, translations and taxonomies of one site, loaded from
+//! `content/` into an immutable `Site` that rendering only reads.
+
+pub mod file;
+pub mod front_matter;
+mod library;
+mod load;
+pub mod sorting;
+pub mod taxonomies;
+pub mod translations;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::config::Config;
+pub use file::FileInfo;
+pub use front_matter::{PageMeta, SectionMeta, SortBy};
+pub use load::{LoadOptions, load_site};
+pub use taxonomies::{Taxonomy, Term};
+
+pub type PageId = usize;
+pub type SectionId = usize;
+
+/// A page or a section, by index into `Site::pages` / `Site::sections`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ItemRef {
+    Page(PageId),
+    Section(SectionId),
+}
+
+/// One heading of a table of contents, with Zola's field names.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, Default)]
+pub struct Heading {
+    pub level: u32,
+    pub id: String,
+    pub permalink: String,
+    pub title: String,
+    pub children: Vec<Heading>,
+}
+
+/// What the Markdown of one page or section became.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub content: String,
+    pub summary: Option<String>,
+    pub toc: Vec<Heading>,
+    /// Every `id` the Markdown produced (headings, footnotes, shortcode output).
+    pub ids: Vec<String>,
+    /// Content files this one links to with `@/` (relative paths), for backlinks.
+    pub links: Vec<String>,
+}
+
+/// Word count and reading time that treat each CJK character as a word.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Reading {
+    pub word_count: usize,
+    pub reading_time: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub file: FileInfo,
+    pub meta: PageMeta,
+    pub body: String,
+    pub body_line: usize,
+    pub slug: String,
+    /// Site path with leading and trailing `/`: `/en/plan/health/`.
+    pub path: String,
+    pub permalink: String,
+    pub components: Vec<String>,
+    /// Ancestor sections, the index first and the direct parent last.
+    pub ancestors: Vec<SectionId>,
+    pub assets: Vec<PathBuf>,
+    pub lower: Option<PageId>,
+    pub higher: Option<PageId>,
+    pub reading: Reading,
+    pub rendered: Rendered,
+    /// Hash of the Markdown body, recorded by translations to detect stale ones.
+    pub body_hash: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub file: FileInfo,
+    pub meta: SectionMeta,
+    pub body: String,
+    pub body_line: usize,
+    pub path: String,
+    pub permalink: String,
+    pub components: Vec<String>,
+    pub ancestors: Vec<SectionId>,
+    pub assets: Vec<PathBuf>,
+    /// Pages listed by this section, sorted by its `sort_by`.
+    pub pages: Vec<PageId>,
+    /// Pages that lack the sort key; still rendered, not listed.
+    pub ignored_pages: Vec<PageId>,
+    pub subsections: Vec<SectionId>,
+    pub reading: Reading,
+    pub rendered: Rendered,
+    pub body_hash: String,
+}
+
+impl Section {
+    pub fn is_index(&self) -> bool {
+        self.file.components.is_empty()
+    }
+}
+
+/// The whole loaded site.
+#[derive(Debug)]
+pub struct Site {
+    pub config: Config,
+    pub root: PathBuf,
+    pub content_dir: PathBuf,
+    pub pages: Vec<Page>,
+    pub sections: Vec<Section>,
+    /// `plan/health.en.md` → the item.
+    pub by_relative: HashMap<String, ItemRef>,
+    /// Translation key (`FileInfo::canonical`) → every language version.
+    pub translations: HashMap<String, Vec<ItemRef>>,
+    pub taxonomies: Vec<Taxonomy>,
+}
+
+impl Site {
+    pub fn file(&self, item: ItemRef) -> &FileInfo {
+        match item {
+            ItemRef::Page(i) => &self.pages[i].file,
+            ItemRef::Section(i) => &self.sections[i].file,
+        }
+    }
+
+    pub fn path_of(&self, item: ItemRef) -> &str {
+        match item {
+            ItemRef::Page(i) => &self.pages[i].path,
+            ItemRef::Section(i) => &self.sections[i].path,
+        }
+    }
+
+    pub fn permalink_of(&self, item: ItemRef) -> &str {
+        match item {
+            ItemRef::Page(i) => &self.pages[i].permalink,
+            ItemRef::Section(i) => &self.sections[i].permalink,
+        }
+    }
+
+    pub fn title_of(&self, item: ItemRef) -> Option<&str> {
+        match item {
+            ItemRef::Page(i) => self.pages[i].meta.title.as_deref(),
+            ItemRef::Section(i) => self.sections[i].meta.title.as_deref(),
+        }
+    }
+
+    pub fn rendered(&self, item: ItemRef) -> &Rendered {
+        match item {
+            ItemRef::Page(i) => &self.pages[i].rendered,
+            ItemRef::Section(i) => &self.sections[i].rendered,
+        }
+    }
+
+    /// The language versions of `item`, itself included, default language first.
+    pub fn translations_of(&self, item: ItemRef) -> Vec<ItemRef> {
+        let mut v = self
+            .translations
+            .get(&self.file(item).canonical)
+            .cloned()
+            .unwrap_or_else(|| vec![item]);
+        let order = |r: &ItemRef| {
+            let lang = &self.file(*r).lang;
+            self.config
+                .languages
+                .iter()
+                .position(|l| &l.code == lang)
+                .unwrap_or(usize::MAX)
+        };
+        v.sort_by_key(order);
+        v
+    }
+
+    /// The version of `item` in `lang`, if one exists.
+    pub fn translation_in(&self, item: ItemRef, lang: &str) -> Option<ItemRef> {
+        self.translations_of(item)
+            .into_iter()
+            .find(|r| self.file(*r).lang == lang)
+    }
+
+    /// The index section of `lang`.
+    pub fn index_section(&self, lang: &str) -> Option<SectionId> {
+        self.sections
+            .iter()
+            .position(|s| s.is_index() && s.file.lang == lang)
+    }
+
+    /// Look up `plan/health.md` (optionally with a leading `@/` or `/`).
+    pub fn lookup(&self, relative: &str) -> Option<ItemRef> {
+        let key = relative.trim_start_matches("@/").trim_start_matches('/');
+        self.by_relative.get(key).copied()
+    }
+}
+
+/// Count words, treating every CJK character as one word.
+pub fn reading(text: &str) -> Reading {
+    let mut cjk = 0usize;
+    let mut words = 0usize;
+    let mut in_word = false;
+    for c in text.chars() {
+        if is_cjk(c) {
+            cjk += 1;
+            in_word = false;
+        } else if c.is_alphanumeric() {
+            if !in_word {
+                words += 1;
+            }
+            in_word = true;
+        } else {
+            in_word = false;
+        }
+    }
+    // About 400 CJK characters or 200 English words a minute.
+    let minutes = (cjk as f64 / 400.0 + words as f64 / 200.0).ceil() as usize;
+    Reading {
+        word_count: cjk + words,
+        reading_time: minutes,
+    }
+}
+
+/// Han, kana and hangul: scripts written without spaces between words.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF
+        | 0xAC00..=0xD7AF | 0x20000..=0x2FA1F)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reading_time_counts_cjk_characters() {
+        let zh = "儿".repeat(800);
+        let r = reading(&zh);
+        assert_eq!(r.word_count, 800);
+        assert_eq!(r.reading_time, 2);
+        let en = "word ".repeat(400);
+        assert_eq!(reading(&en).reading_time, 2);
+        assert_eq!(reading("").reading_time, 0);
+    }
+}

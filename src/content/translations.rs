@@ -1,0 +1,235 @@
+//! The translation report: which default-language items lack a translation, and which
+//! translations are stale (their source changed since `extra.source_hash` was recorded).
+//! `stamp` records the current source hash in a translation's front matter.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+
+use super::{ItemRef, Site};
+
+/// One translation's state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    UpToDate,
+    /// No translation in this language.
+    Missing {
+        lang: String,
+    },
+    /// The source changed after the translation recorded its hash.
+    Stale {
+        file: String,
+        recorded: String,
+        current: String,
+    },
+    /// The translation never recorded a source hash.
+    Unstamped {
+        file: String,
+    },
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    /// (source file, status) for every default-language item and other language.
+    pub entries: Vec<(String, Status)>,
+}
+
+impl Report {
+    pub fn count(&self, f: impl Fn(&Status) -> bool) -> usize {
+        self.entries.iter().filter(|(_, s)| f(s)).count()
+    }
+
+    pub fn problems(&self) -> impl Iterator<Item = &(String, Status)> {
+        self.entries.iter().filter(|(_, s)| *s != Status::UpToDate)
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ok = self.count(|s| *s == Status::UpToDate);
+        let missing = self.count(|s| matches!(s, Status::Missing { .. }));
+        let stale = self.count(|s| matches!(s, Status::Stale { .. }));
+        let unstamped = self.count(|s| matches!(s, Status::Unstamped { .. }));
+        write!(
+            f,
+            "translations: {ok} up to date, {missing} missing, {stale} stale, {unstamped} unstamped"
+        )?;
+        for (source, status) in self.problems() {
+            match status {
+                Status::Missing { lang } => write!(
+                    f,
+                    "\n  missing  content/{source} has no `{lang}` translation"
+                )?,
+                Status::Stale {
+                    file,
+                    recorded,
+                    current,
+                } => write!(
+                    f,
+                    "\n  stale    content/{file}: content/{source} changed (recorded {recorded}, now {current}); update the translation, then run `sprout stamp content/{file}`"
+                )?,
+                Status::Unstamped { file } => write!(
+                    f,
+                    "\n  unstamped content/{file}: run `sprout stamp content/{file}` once it matches content/{source}"
+                )?,
+                Status::UpToDate => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+fn body_hash(site: &Site, item: ItemRef) -> &str {
+    match item {
+        ItemRef::Page(i) => &site.pages[i].body_hash,
+        ItemRef::Section(i) => &site.sections[i].body_hash,
+    }
+}
+
+fn recorded_hash(site: &Site, item: ItemRef) -> Option<String> {
+    let extra = match item {
+        ItemRef::Page(i) => &site.pages[i].meta.extra,
+        ItemRef::Section(i) => &site.sections[i].meta.extra,
+    };
+    extra
+        .get("source_hash")
+        .and_then(|v| v.as_str())
+        .map(str::to_string)
+}
+
+pub fn report(site: &Site) -> Report {
+    let default = &site.config.default_language;
+    let mut entries = Vec::new();
+    let items = (0..site.pages.len())
+        .filter(|i| site.pages[*i].meta.render)
+        .map(ItemRef::Page)
+        .chain((0..site.sections.len()).map(ItemRef::Section));
+    for item in items {
+        let file = site.file(item);
+        if &file.lang != default {
+            continue;
+        }
+        for lang in site.config.languages.iter().skip(1) {
+            let status = match site.translation_in(item, &lang.code) {
+                None => Status::Missing {
+                    lang: lang.code.clone(),
+                },
+                Some(t) => {
+                    let current = body_hash(site, item).to_string();
+                    let tfile = site.file(t).relative.clone();
+                    match recorded_hash(site, t) {
+                        None => Status::Unstamped { file: tfile },
+                        Some(r) if r == current => Status::UpToDate,
+                        Some(recorded) => Status::Stale {
+                            file: tfile,
+                            recorded,
+                            current,
+                        },
+                    }
+                }
+            };
+            entries.push((file.relative.clone(), status));
+        }
+    }
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    Report { entries }
+}
+
+/// The default-language source of a translation file: `plan/health.en.md` → `plan/health.md`.
+pub fn source_of(translation: &Path, languages: &[String]) -> Option<PathBuf> {
+    let name = translation.file_name()?.to_string_lossy().to_string();
+    let stem = name.strip_suffix(".md")?;
+    let (base, lang) = stem.rsplit_once('.')?;
+    if !languages.iter().any(|l| l == lang) {
+        return None;
+    }
+    Some(translation.with_file_name(format!("{base}.md")))
+}
+
+/// Write the source's current body hash into the translation's `[extra] source_hash`.
+pub fn stamp(translation: &Path, languages: &[String]) -> Result<String> {
+    let Some(source) = source_of(translation, languages) else {
+        bail!(
+            "{} is not a translation (expected a name like page.en.md)",
+            translation.display()
+        );
+    };
+    let source_text = std::fs::read_to_string(&source)
+        .with_context(|| format!("cannot read {}", source.display()))?;
+    let split =
+        super::front_matter::split(&source_text, &source).map_err(|d| anyhow::anyhow!("{d}"))?;
+    let hash = super::load::hash(split.body);
+    let text = std::fs::read_to_string(translation)
+        .with_context(|| format!("cannot read {}", translation.display()))?;
+    let updated = set_source_hash(&text, &hash).with_context(|| {
+        format!(
+            "{} needs TOML front matter between +++ lines",
+            translation.display()
+        )
+    })?;
+    std::fs::write(translation, updated)
+        .with_context(|| format!("cannot write {}", translation.display()))?;
+    Ok(hash)
+}
+
+/// Insert or replace `source_hash = "..."` in the `[extra]` table of TOML front matter.
+pub fn set_source_hash(text: &str, hash: &str) -> Option<String> {
+    let rest = text.strip_prefix("+++\n")?;
+    let end = rest.find("\n+++")?;
+    let fm = &rest[..end];
+    let body = &rest[end..];
+    let line = format!("source_hash = \"{hash}\"");
+    let mut lines: Vec<String> = fm.lines().map(str::to_string).collect();
+    if let Some(l) = lines
+        .iter_mut()
+        .find(|l| l.trim_start().starts_with("source_hash"))
+    {
+        *l = line;
+    } else if let Some(i) = lines.iter().position(|l| l.trim() == "[extra]") {
+        lines.insert(i + 1, line);
+    } else {
+        // `[extra]` must come after top-level keys but before other tables.
+        let first_table = lines
+            .iter()
+            .position(|l| l.trim_start().starts_with('['))
+            .unwrap_or(lines.len());
+        lines.insert(first_table, "[extra]".into());
+        lines.insert(first_table + 1, line);
+    }
+    Some(format!("+++\n{}{}", lines.join("\n"), body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stamp_inserts_and_replaces() {
+        let t = "+++\ntitle = \"A\"\n[taxonomies]\nage = [\"0-3\"]\n+++\nbody\n";
+        let s = set_source_hash(t, "abc").unwrap();
+        assert!(
+            s.contains("title = \"A\"\n[extra]\nsource_hash = \"abc\"\n[taxonomies]"),
+            "{s}"
+        );
+        let s2 = set_source_hash(&s, "def").unwrap();
+        assert!(s2.contains("source_hash = \"def\"") && !s2.contains("abc"));
+        let t = "+++\ntitle = \"A\"\n[extra]\nx = 1\n+++\n";
+        assert!(
+            set_source_hash(t, "h")
+                .unwrap()
+                .contains("[extra]\nsource_hash = \"h\"\nx = 1")
+        );
+        toml::from_str::<toml::Value>(s2.split("+++").nth(1).unwrap()).unwrap();
+    }
+
+    #[test]
+    fn source_of_strips_language() {
+        let langs = vec!["en".to_string()];
+        assert_eq!(
+            source_of(Path::new("content/a/b.en.md"), &langs),
+            Some(PathBuf::from("content/a/b.md"))
+        );
+        assert_eq!(source_of(Path::new("content/a/b.md"), &langs), None);
+    }
+}

@@ -1,0 +1,65 @@
+//! Security headers: one Content-Security-Policy shared by the `_headers` file (Netlify,
+//! Cloudflare Pages), the README's nginx snippet and the theme's `<meta>` tag.
+
+use crate::config::Config;
+use crate::output::Output;
+
+/// Everything from this site only; no inline scripts; WebAssembly allowed for search.
+macro_rules! csp_base {
+    () => {
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'self'"
+    };
+}
+
+/// The policy in the pages' `<meta>` tag, where `frame-ancestors` is not allowed.
+pub const CSP_META: &str = csp_base!();
+
+/// The header form also forbids framing the site.
+pub const CSP: &str = concat!(csp_base!(), "; frame-ancestors 'none'");
+
+/// Other headers every response should carry.
+pub const HEADERS: &[(&str, &str)] = &[
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    ("X-Frame-Options", "DENY"),
+    (
+        "Permissions-Policy",
+        "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+    ),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+];
+
+/// The `_headers` file for hosts that read it.
+pub fn headers_file(config: &Config) -> String {
+    let base = config.base_path();
+    let mut s = format!("{base}*\n  Content-Security-Policy: {CSP}\n");
+    for (k, v) in HEADERS {
+        s.push_str(&format!("  {k}: {v}\n"));
+    }
+    s
+}
+
+pub fn add(config: &Config, output: &mut Output) {
+    if !output.contains("_headers") {
+        output.insert_text("_headers", headers_file(config));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn headers_file_scopes_to_base_path_and_forbids_inline_scripts() {
+        let c = Config::parse(
+            "base_url = \"https://x.org/children/\"",
+            Path::new("config.toml"),
+        )
+        .unwrap();
+        let h = headers_file(&c);
+        assert!(h.starts_with("/children/*\n"));
+        assert!(h.contains("script-src 'self' 'wasm-unsafe-eval';"));
+        assert!(!h.contains("unsafe-inline"));
+    }
+}

@@ -1,0 +1,139 @@
+//! The plan's numeric targets as data: `data/indicators.toml` (one entry per target) and
+//! `data/observations.csv` (yearly figures), loaded and checked so that bad data never
+//! publishes. `chart` draws a series, `status` judges progress, `pages` makes the site's pages.
+
+pub mod chart;
+mod pages;
+pub mod status;
+mod validate;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::content::Site;
+use crate::diagnostics::Diagnostics;
+pub use pages::{downloads, pages};
+
+pub const INDICATORS_FILE: &str = "data/indicators.toml";
+pub const OBSERVATIONS_FILE: &str = "data/observations.csv";
+
+/// Unit of a target; decides the allowed range of values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    Percent,
+    PerMille,
+    #[serde(rename = "per_1000_children")]
+    Per1000Children,
+    HoursPerDay,
+    Count,
+}
+
+impl Unit {
+    /// Symbol printed after a number (`%`, `‰`) or empty.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Unit::Percent => "%",
+            Unit::PerMille => "‰",
+            _ => "",
+        }
+    }
+
+    /// The largest value that makes sense (a rate above 100% is a typo).
+    pub fn max(self) -> f64 {
+        match self {
+            Unit::Percent => 100.0,
+            Unit::PerMille => 1000.0,
+            Unit::HoursPerDay => 24.0,
+            Unit::Per1000Children => 1000.0,
+            Unit::Count => f64::MAX,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    AtLeast,
+    AtMost,
+    ReduceBy,
+}
+
+/// The seven domains of the plan, in the plan's order.
+pub const DOMAINS: [&str; 7] = [
+    "health",
+    "safety",
+    "education",
+    "welfare",
+    "family",
+    "environment",
+    "legal",
+];
+
+/// Areas an observation may describe; `bayannur` is the city itself.
+pub const AREAS: [&str; 3] = ["bayannur", "inner-mongolia", "national"];
+pub const CITY: &str = "bayannur";
+
+/// One numeric target of the plan.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Indicator {
+    pub id: String,
+    pub domain: String,
+    pub unit: Unit,
+    pub direction: Direction,
+    pub target: f64,
+    pub target_year: i32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline_year: Option<i32>,
+    pub quote: String,
+    pub anchor: String,
+    /// Name per language code.
+    pub name: BTreeMap<String, String>,
+}
+
+/// One published figure.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Observation {
+    pub indicator: String,
+    pub year: i32,
+    pub area: String,
+    pub value: f64,
+    pub source: String,
+    pub note: String,
+}
+
+/// The checked data, plus where each target's plan clause is.
+#[derive(Debug, Clone, Default)]
+pub struct Data {
+    pub indicators: Vec<Indicator>,
+    pub observations: Vec<Observation>,
+}
+
+impl Data {
+    pub fn observations_of<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> impl Iterator<Item = &'a Observation> + 'a {
+        self.observations.iter().filter(move |o| o.indicator == id)
+    }
+}
+
+/// Load and check the indicator data; a site without `data/indicators.toml` has none.
+pub fn load(site: &Site) -> Result<Data, Diagnostics> {
+    let root = &site.root;
+    let path = root.join(INDICATORS_FILE);
+    if !path.exists() {
+        return Ok(Data::default());
+    }
+    validate::load(root, site)
+}
+
+/// Read a data file, naming it on failure.
+fn read(root: &Path, rel: &str) -> Result<String, crate::diagnostics::Diagnostic> {
+    std::fs::read_to_string(root.join(rel)).map_err(|e| {
+        crate::diagnostics::Diagnostic::error(rel, format!("cannot read this file ({e})"))
+    })
+}

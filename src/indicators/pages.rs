@@ -1,0 +1,441 @@
+//! Indicator pages without Markdown: a dashboard, one page per domain and per indicator in
+//! every language, rendered through the theme's `indicators/*.html` templates, plus the data
+//! downloads (`indicators.json`, one CSV per indicator).
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Value, json};
+
+use super::chart::{self, Chart, Series};
+use super::status::{goal_value, status};
+use super::{CITY, DOMAINS, Data, Indicator, Observation};
+use crate::content::{ItemRef, Site};
+use crate::output::{Body, Output};
+use crate::render::{VirtualPage, virtual_alternates};
+
+const DIR: &str = "indicators";
+
+/// Translated UI text for one language, from config `[translations]`; a missing key shows as
+/// the key itself so the validator and the browser tests catch it.
+struct Text<'a> {
+    map: &'a std::collections::BTreeMap<String, String>,
+}
+
+impl Text<'_> {
+    fn get(&self, key: &str) -> String {
+        self.map
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| key.to_string())
+    }
+
+    fn fill(&self, key: &str, vars: &[(&str, &str)]) -> String {
+        vars.iter()
+            .fold(self.get(key), |s, (k, v)| s.replace(&format!("{{{k}}}"), v))
+    }
+}
+
+/// The number as the plan's quote writes it (`3.0‰` stays `3.0`).
+fn display(ind: &Indicator) -> String {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| regex::Regex::new(r"\d+(?:\.\d+)?").expect("static regex"));
+    re.find_iter(&ind.quote)
+        .map(|m| m.as_str().to_string())
+        .find(|s| {
+            s.parse::<f64>()
+                .is_ok_and(|v| (v - ind.target).abs() < 1e-9)
+        })
+        .unwrap_or_else(|| chart::number(ind.target))
+}
+
+/// Where each plan anchor lives (a default-language page).
+fn anchor_pages(site: &Site) -> HashMap<&str, usize> {
+    let mut map = HashMap::new();
+    for (i, p) in site.pages.iter().enumerate() {
+        if p.file.lang == site.config.default_language {
+            for id in &p.rendered.ids {
+                map.entry(id.as_str()).or_insert(i);
+            }
+        }
+    }
+    map
+}
+
+fn base(site: &Site, lang: &str) -> String {
+    format!("{}{DIR}/", site.config.lang_prefix(lang))
+}
+
+struct Ctx<'a> {
+    site: &'a Site,
+    data: &'a Data,
+    lang: &'a str,
+    text: Text<'a>,
+    anchors: HashMap<&'a str, usize>,
+}
+
+impl Ctx<'_> {
+    fn url(&self, rest: &str) -> String {
+        self.site
+            .config
+            .permalink(&format!("{}{rest}", base(self.site, self.lang)))
+    }
+
+    fn plan_link(&self, anchor: &str) -> (Option<String>, Option<String>) {
+        let Some(pid) = self.anchors.get(anchor) else {
+            return (None, None);
+        };
+        let item = self
+            .site
+            .translation_in(ItemRef::Page(*pid), self.lang)
+            .unwrap_or(ItemRef::Page(*pid));
+        (
+            Some(format!("{}#{anchor}", self.site.permalink_of(item))),
+            self.site.title_of(item).map(str::to_string),
+        )
+    }
+
+    fn area(&self, area: &str) -> String {
+        self.text.get(&format!("area-{area}"))
+    }
+
+    fn obs_value(&self, o: &Observation, ind: &Indicator) -> Value {
+        json!({
+            "year": o.year, "area": o.area, "area_name": self.area(&o.area),
+            "value": o.value, "display": format!("{}{}", chart::number(o.value), ind.unit.symbol()),
+            "source": o.source, "note": o.note,
+        })
+    }
+
+    fn chart(&self, ind: &Indicator, obs: &[&Observation]) -> String {
+        let unit = ind.unit.symbol();
+        let target = format!("{}{unit}", display(ind));
+        let mut series: Vec<Series> = Vec::new();
+        for area in super::AREAS {
+            let points: Vec<(i32, f64)> = obs
+                .iter()
+                .filter(|o| o.area == area)
+                .map(|o| (o.year, o.value))
+                .collect();
+            if !points.is_empty() {
+                series.push(Series {
+                    label: self.area(area),
+                    points,
+                });
+            }
+        }
+        let mut parts: Vec<String> = Vec::new();
+        for o in obs {
+            let value = format!("{}{unit}", chart::number(o.value));
+            parts.push(self.text.fill(
+                "chart-point",
+                &[
+                    ("area", &self.area(&o.area)),
+                    ("year", &o.year.to_string()),
+                    ("value", &value),
+                ],
+            ));
+        }
+        if parts.is_empty() {
+            parts.push(self.text.get("chart-empty"));
+        }
+        let direction = self.text.get(&format!("direction-{}", direction_key(ind)));
+        let year = ind.target_year.to_string();
+        parts.push(self.text.fill(
+            "chart-target",
+            &[
+                ("year", &year),
+                ("direction", &direction),
+                ("value", &target),
+            ],
+        ));
+        let name = ind.name.get(self.lang).cloned().unwrap_or_default();
+        let c = Chart {
+            description: format!(
+                "{name}. {}",
+                parts.join(self.text.get("list-separator").as_str())
+            ),
+            title: name,
+            unit: unit.to_string(),
+            target: ind.target,
+            target_year: ind.target_year,
+            target_label: self.text.fill("chart-target-label", &[("value", &target)]),
+            series,
+            empty_label: self.text.get("chart-empty"),
+        };
+        chart::svg(&c, &format!("chart-{}", ind.id))
+    }
+
+    fn indicator(&self, ind: &Indicator) -> Value {
+        let mut obs: Vec<&Observation> = self.data.observations_of(&ind.id).collect();
+        obs.sort_by(|a, b| (a.year, &a.area).cmp(&(b.year, &b.area)));
+        let city: Vec<(i32, f64)> = obs
+            .iter()
+            .filter(|o| o.area == CITY)
+            .map(|o| (o.year, o.value))
+            .collect();
+        let latest = |area: &str| {
+            obs.iter()
+                .rev()
+                .find(|o| o.area == area)
+                .map(|o| self.obs_value(o, ind))
+        };
+        let (plan_url, plan_title) = self.plan_link(&ind.anchor);
+        json!({
+            "id": ind.id, "domain": ind.domain,
+            "domain_name": self.text.get(&format!("domain-{}", ind.domain)),
+            "name": ind.name.get(self.lang), "names": ind.name,
+            "unit": ind.unit, "unit_symbol": ind.unit.symbol(),
+            "direction": direction_key(ind),
+            "target": ind.target, "target_display": display(ind),
+            "target_year": ind.target_year, "baseline_year": ind.baseline_year,
+            "goal_value": goal_value(ind, &city),
+            "quote": ind.quote, "anchor": ind.anchor,
+            "plan_url": plan_url, "plan_title": plan_title,
+            "url": self.url(&format!("{}/", ind.id)),
+            "csv_url": self.site.config.permalink(&format!("/{DIR}/{}.csv", ind.id)),
+            "observations": obs.iter().map(|o| self.obs_value(o, ind)).collect::<Vec<_>>(),
+            "latest_city": latest(CITY), "latest_national": latest("national"),
+            "status": status(ind, &city),
+            "chart": self.chart(ind, &obs),
+        })
+    }
+}
+
+fn direction_key(ind: &Indicator) -> &'static str {
+    match ind.direction {
+        super::Direction::AtLeast => "at_least",
+        super::Direction::AtMost => "at_most",
+        super::Direction::ReduceBy => "reduce_by",
+    }
+}
+
+/// Every generated page, in every language.
+pub fn pages(site: &Site, data: &Data) -> Vec<VirtualPage> {
+    if data.indicators.is_empty() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for lang in &site.config.languages {
+        let ctx = Ctx {
+            site,
+            data,
+            lang: &lang.code,
+            text: Text {
+                map: &lang.translations,
+            },
+            anchors: anchor_pages(site),
+        };
+        out.extend(language_pages(&ctx));
+    }
+    out
+}
+
+fn language_pages(ctx: &Ctx) -> Vec<VirtualPage> {
+    let site = ctx.site;
+    let all: Vec<Value> = ctx
+        .data
+        .indicators
+        .iter()
+        .map(|i| ctx.indicator(i))
+        .collect();
+    let domains: Vec<Value> = DOMAINS
+        .iter()
+        .filter(|d| ctx.data.indicators.iter().any(|i| i.domain == **d))
+        .map(|d| {
+            let list: Vec<Value> = all.iter().filter(|v| v["domain"] == *d).cloned().collect();
+            json!({"key": d, "name": ctx.text.get(&format!("domain-{d}")), "url": ctx.url(&format!("{d}/")), "indicators": list})
+        })
+        .collect();
+    let downloads = json!({
+        "json_url": site.config.permalink(&format!("/{DIR}/indicators.json")),
+        "observations_url": site.config.permalink(&format!("/{DIR}/observations.csv")),
+    });
+    let home = site.index_section(ctx.lang).map(|s| {
+        (
+            site.sections[s].meta.title.clone(),
+            site.sections[s].permalink.clone(),
+        )
+    });
+    let dashboard_title = ctx.text.get("indicators-title");
+    let mut crumbs = vec![
+        json!({"title": home.as_ref().and_then(|h| h.0.clone()), "permalink": home.as_ref().map(|h| &h.1)}),
+    ];
+    let mut pages = Vec::new();
+    let mut common = Map::new();
+    common.insert("domains".into(), Value::Array(domains.clone()));
+    common.insert("downloads".into(), downloads);
+    let mut dash = common.clone();
+    dash.insert("indicators".into(), Value::Array(all.clone()));
+    pages.push(virtual_page(
+        ctx,
+        "",
+        "indicators/index.html",
+        &dashboard_title,
+        &ctx.text.get("indicators-description"),
+        &crumbs,
+        dash,
+    ));
+    crumbs.push(json!({"title": dashboard_title, "permalink": ctx.url("")}));
+    for d in &domains {
+        let key = d["key"].as_str().unwrap_or_default();
+        let mut vars = common.clone();
+        vars.insert("domain".into(), d.clone());
+        let title = d["name"].as_str().unwrap_or_default();
+        pages.push(virtual_page(
+            ctx,
+            &format!("{key}/"),
+            "indicators/domain.html",
+            title,
+            &ctx.text.get("indicators-description"),
+            &crumbs,
+            vars,
+        ));
+    }
+    for v in &all {
+        let key = v["domain"].as_str().unwrap_or_default();
+        let d = domains
+            .iter()
+            .find(|d| d["key"] == key)
+            .cloned()
+            .unwrap_or(Value::Null);
+        let mut c = crumbs.clone();
+        c.push(json!({"title": d["name"], "permalink": d["url"]}));
+        let mut vars = common.clone();
+        vars.insert("indicator".into(), v.clone());
+        vars.insert("domain".into(), d);
+        let id = v["id"].as_str().unwrap_or_default();
+        let title = v["name"].as_str().unwrap_or_default();
+        let description = format!(
+            "{} · {}",
+            v["domain_name"].as_str().unwrap_or_default(),
+            title
+        );
+        pages.push(virtual_page(
+            ctx,
+            &format!("{id}/"),
+            "indicators/indicator.html",
+            title,
+            &description,
+            &c,
+            vars,
+        ));
+    }
+    pages
+}
+
+fn virtual_page(
+    ctx: &Ctx,
+    rest: &str,
+    template: &str,
+    title: &str,
+    description: &str,
+    crumbs: &[Value],
+    vars: Map<String, Value>,
+) -> VirtualPage {
+    let site = ctx.site;
+    let path = format!("{}{rest}", base(site, ctx.lang));
+    let per_lang: Vec<(String, String, Option<String>)> = site
+        .config
+        .languages
+        .iter()
+        .map(|l| {
+            (
+                l.code.clone(),
+                site.config
+                    .permalink(&format!("{}{rest}", base(site, &l.code))),
+                None,
+            )
+        })
+        .collect();
+    let alternates = virtual_alternates(site, &per_lang);
+    let page = json!({
+        "title": title, "description": description,
+        "permalink": site.config.permalink(&path), "path": path, "lang": ctx.lang,
+        "translations": alternates, "alternates": alternates,
+        "extra": {}, "toc": [], "content": "", "crumbs": crumbs,
+        "generated": true,
+    });
+    VirtualPage {
+        lang: ctx.lang.to_string(),
+        path,
+        template: template.to_string(),
+        page,
+        context: vars,
+        updated: None,
+        alternates: per_lang
+            .iter()
+            .map(|(l, p, _)| {
+                (
+                    site.config
+                        .language(l)
+                        .map_or(l.clone(), |x| x.language_tag.clone()),
+                    p.clone(),
+                )
+            })
+            .collect(),
+    }
+}
+
+/// `indicators.json`, `observations.csv` and one CSV per indicator.
+pub fn downloads(site: &Site, data: &Data, output: &mut Output) {
+    if data.indicators.is_empty() {
+        return;
+    }
+    let list: Vec<Value> = data
+        .indicators
+        .iter()
+        .map(|i| {
+            let mut v = serde_json::to_value(i).unwrap_or(Value::Null);
+            if let Value::Object(m) = &mut v {
+                let obs: Vec<&Observation> = data.observations_of(&i.id).collect();
+                m.insert("observations".into(), json!(obs));
+                m.insert(
+                    "plan_anchor_url".into(),
+                    json!(
+                        anchor_pages(site)
+                            .get(i.anchor.as_str())
+                            .map(|p| format!("{}#{}", site.pages[*p].permalink, i.anchor))
+                    ),
+                );
+            }
+            v
+        })
+        .collect();
+    let doc = json!({
+        "title": site.config.default_lang().title,
+        "source": "data/indicators.toml, data/observations.csv",
+        "note": "Targets are quoted from the plan; figures are published statistics with their sources. No city figure is included unless one has been published.",
+        "indicators": list,
+    });
+    let text = serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n";
+    output.insert(
+        format!("{DIR}/indicators.json"),
+        Body::Bytes(text.into_bytes()),
+    );
+    output.insert(
+        format!("{DIR}/observations.csv"),
+        Body::Bytes(csv_rows(data.observations.iter())),
+    );
+    for i in &data.indicators {
+        output.insert(
+            format!("{DIR}/{}.csv", i.id),
+            Body::Bytes(csv_rows(data.observations_of(&i.id))),
+        );
+    }
+}
+
+fn csv_rows<'a>(rows: impl Iterator<Item = &'a Observation>) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record(["indicator", "year", "area", "value", "source", "note"]);
+    for o in rows {
+        let _ = w.write_record([
+            o.indicator.as_str(),
+            &o.year.to_string(),
+            &o.area,
+            &chart::number(o.value),
+            &o.source,
+            &o.note,
+        ]);
+    }
+    w.into_inner().unwrap_or_default()
+}

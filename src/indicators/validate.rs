@@ -1,0 +1,380 @@
+//! Checking indicator data field by field; every problem names file, line and field.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use regex::Regex;
+use serde::Deserialize;
+
+use super::{
+    AREAS, DOMAINS, Data, INDICATORS_FILE, Indicator, OBSERVATIONS_FILE, Observation, read,
+};
+use crate::content::Site;
+use crate::diagnostics::{Diagnostic, Diagnostics, line_col};
+use crate::strict::{Origin, from_toml};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    /// The official text every `quote` must come from.
+    source_text: String,
+    #[serde(default)]
+    indicator: Vec<toml::Spanned<Indicator>>,
+}
+
+pub fn load(root: &Path, site: &Site) -> Result<Data, Diagnostics> {
+    let mut problems = Diagnostics::default();
+    let text = read(root, INDICATORS_FILE).map_err(|d| Diagnostics::from_iter([d]))?;
+    let origin = Origin {
+        file: Path::new(INDICATORS_FILE),
+        first_line: 1,
+    };
+    let file: File = from_toml(&text, origin).map_err(|d| Diagnostics::from_iter([d]))?;
+    let source = match read(root, &file.source_text) {
+        Ok(s) => s,
+        Err(_) => {
+            let (l, c) = line_col(&text, text.find("source_text").unwrap_or(0));
+            problems.push(
+                Diagnostic::error(INDICATORS_FILE, format!("field `source_text`: cannot read `{}`; point it at the plan's official text", file.source_text))
+                    .at(l, c),
+            );
+            String::new()
+        }
+    };
+    let anchors = plan_anchors(site);
+    let mut seen = HashSet::new();
+    let mut indicators = Vec::new();
+    for spanned in file.indicator {
+        let span = spanned.span();
+        let ind = spanned.into_inner();
+        let ctx = Entry { text: &text, span };
+        check_indicator(
+            &ind,
+            &ctx,
+            site,
+            &source,
+            &anchors,
+            &mut seen,
+            &mut problems,
+        );
+        indicators.push(ind);
+    }
+    let by_id: HashMap<&str, &Indicator> = indicators.iter().map(|i| (i.id.as_str(), i)).collect();
+    let observations = load_observations(root, &by_id, &mut problems);
+    if problems.has_errors() {
+        return Err(problems);
+    }
+    Ok(Data {
+        indicators,
+        observations,
+    })
+}
+
+/// Every anchor id on the plan pages (any language), from the rendered Markdown.
+fn plan_anchors(site: &Site) -> HashSet<String> {
+    site.pages
+        .iter()
+        .flat_map(|p| p.rendered.ids.iter().cloned())
+        .collect()
+}
+
+/// One `[[indicator]]` table in the file, for locating its fields.
+struct Entry<'a> {
+    text: &'a str,
+    span: Range<usize>,
+}
+
+impl Entry<'_> {
+    fn error(&self, id: &str, field: &str, message: String) -> Diagnostic {
+        let entry = &self.text[self.span.clone()];
+        let key = field.split('.').next().unwrap_or(field);
+        let offset = entry
+            .match_indices(key)
+            .find(|(i, _)| *i == 0 || entry[..*i].ends_with('\n'))
+            .map_or(0, |(i, _)| i);
+        let (line, col) = line_col(self.text, self.span.start + offset);
+        let who = if id.is_empty() {
+            String::new()
+        } else {
+            format!(" of indicator `{id}`")
+        };
+        Diagnostic::error(INDICATORS_FILE, format!("field `{field}`{who}: {message}")).at(line, col)
+    }
+}
+
+fn check_indicator(
+    ind: &Indicator,
+    e: &Entry,
+    site: &Site,
+    source: &str,
+    anchors: &HashSet<String>,
+    seen: &mut HashSet<String>,
+    problems: &mut Diagnostics,
+) {
+    let id = ind.id.as_str();
+    let slug_ok = !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !slug_ok {
+        problems.push(e.error(
+            id,
+            "id",
+            "use lower-case ASCII letters, digits and hyphens (it becomes the page's URL)".into(),
+        ));
+    } else if DOMAINS.contains(&id) {
+        problems.push(e.error(
+            id,
+            "id",
+            "clashes with the domain page of the same name; choose another id".into(),
+        ));
+    } else if !seen.insert(id.to_string()) {
+        problems.push(e.error(
+            id,
+            "id",
+            "is used twice; every indicator needs its own id".into(),
+        ));
+    }
+    if !DOMAINS.contains(&ind.domain.as_str()) {
+        problems.push(e.error(
+            id,
+            "domain",
+            format!(
+                "`{}` is not a domain; use one of {}",
+                ind.domain,
+                DOMAINS.join(", ")
+            ),
+        ));
+    }
+    for lang in &site.config.languages {
+        if ind.name.get(&lang.code).is_none_or(|n| n.trim().is_empty()) {
+            problems.push(e.error(
+                id,
+                &format!("name.{}", lang.code),
+                format!("the name in `{}` is missing; add it to `name`", lang.code),
+            ));
+        }
+    }
+    if !(0.0..=ind.unit.max()).contains(&ind.target) || !ind.target.is_finite() {
+        problems.push(e.error(
+            id,
+            "target",
+            format!(
+                "{} is out of range for this unit (0 to {})",
+                ind.target,
+                ind.unit.max()
+            ),
+        ));
+    }
+    for (field, year) in [
+        ("target_year", Some(ind.target_year)),
+        ("baseline_year", ind.baseline_year),
+    ] {
+        if let Some(y) = year.filter(|y| !(2000..=2100).contains(y)) {
+            problems.push(e.error(id, field, format!("{y} is outside 2000–2100")));
+        }
+    }
+    if ind.direction == super::Direction::ReduceBy && ind.baseline_year.is_none() {
+        problems.push(e.error(
+            id,
+            "baseline_year",
+            "a `reduce_by` target needs the year it is measured from".into(),
+        ));
+    }
+    if ind.quote.trim().is_empty() || !source.contains(&ind.quote) {
+        problems.push(e.error(
+            id,
+            "quote",
+            "this text does not occur in the plan's official text; copy the words exactly".into(),
+        ));
+    } else if !numbers_in(&ind.quote)
+        .iter()
+        .any(|n| (n - ind.target).abs() < 1e-9)
+    {
+        problems.push(e.error(
+            id,
+            "target",
+            format!(
+                "{} does not occur in the quote; the target must be a number the plan states",
+                ind.target
+            ),
+        ));
+    }
+    if !anchors.contains(&ind.anchor) {
+        problems.push(e.error(
+            id,
+            "anchor",
+            format!(
+                "`{}` is not an anchor on the plan pages (e.g. health-goal-3)",
+                ind.anchor
+            ),
+        ));
+    }
+}
+
+/// Numbers in a Chinese quote: digits (3.0, 1.12, 93) and the numerals 一 to 十.
+pub fn numbers_in(text: &str) -> Vec<f64> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| Regex::new(r"\d+(?:\.\d+)?").expect("static regex"));
+    let mut v: Vec<f64> = re
+        .find_iter(text)
+        .filter_map(|m| m.as_str().parse().ok())
+        .collect();
+    for (i, c) in "一二三四五六七八九十".chars().enumerate() {
+        if text.contains(c) {
+            v.push((i + 1) as f64);
+        }
+    }
+    v
+}
+
+const HEADER: [&str; 6] = ["indicator", "year", "area", "value", "source", "note"];
+
+fn load_observations(
+    root: &Path,
+    by_id: &HashMap<&str, &Indicator>,
+    problems: &mut Diagnostics,
+) -> Vec<Observation> {
+    if !root.join(OBSERVATIONS_FILE).exists() {
+        return Vec::new();
+    }
+    let text = match read(root, OBSERVATIONS_FILE) {
+        Ok(t) => t,
+        Err(d) => {
+            problems.push(d);
+            return Vec::new();
+        }
+    };
+    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+    match reader.headers() {
+        Ok(h) if h.iter().eq(HEADER) => {}
+        _ => {
+            problems.push(
+                Diagnostic::error(
+                    OBSERVATIONS_FILE,
+                    format!("the first line must be `{}`", HEADER.join(",")),
+                )
+                .at(1, 1),
+            );
+            return Vec::new();
+        }
+    }
+    let mut out = Vec::new();
+    let mut keys = HashSet::new();
+    for rec in reader.records() {
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line() as usize);
+                problems.push(
+                    Diagnostic::error(
+                        OBSERVATIONS_FILE,
+                        format!(
+                            "this row is not valid CSV ({e}); quote fields that contain commas"
+                        ),
+                    )
+                    .at(line, 0),
+                );
+                continue;
+            }
+        };
+        let line = rec.position().map_or(0, |p| p.line() as usize);
+        let field = |name: &str| {
+            rec.get(HEADER.iter().position(|h| *h == name).unwrap_or(0))
+                .unwrap_or("")
+                .trim()
+                .to_string()
+        };
+        let err = |f: &str, m: String| {
+            Diagnostic::error(OBSERVATIONS_FILE, format!("field `{f}`: {m}")).at(line, 0)
+        };
+        let id = field("indicator");
+        let Some(ind) = by_id.get(id.as_str()) else {
+            problems.push(err(
+                "indicator",
+                format!("`{id}` is not an id in {INDICATORS_FILE}"),
+            ));
+            continue;
+        };
+        let year = match field("year").parse::<i32>() {
+            Ok(y) if (2000..=2100).contains(&y) => y,
+            Ok(y) => {
+                problems.push(err("year", format!("{y} is outside 2000–2100")));
+                continue;
+            }
+            Err(_) => {
+                problems.push(err(
+                    "year",
+                    format!("`{}` is not a year; write it as 2023", field("year")),
+                ));
+                continue;
+            }
+        };
+        let area = field("area");
+        if !AREAS.contains(&area.as_str()) {
+            problems.push(err(
+                "area",
+                format!("`{area}` is not an area; use one of {}", AREAS.join(", ")),
+            ));
+        }
+        let value = match field("value").parse::<f64>() {
+            Ok(v) if v.is_finite() && v >= 0.0 && v <= ind.unit.max() => v,
+            Ok(v) => {
+                problems.push(err(
+                    "value",
+                    format!(
+                        "{v} is out of range for {} (0 to {})",
+                        ind.id,
+                        ind.unit.max()
+                    ),
+                ));
+                continue;
+            }
+            Err(_) => {
+                problems.push(err(
+                    "value",
+                    format!(
+                        "`{}` is not a number; write digits only, without % or ‰",
+                        field("value")
+                    ),
+                ));
+                continue;
+            }
+        };
+        if field("source").is_empty() {
+            problems.push(err(
+                "source",
+                "every figure needs its source (publisher and document)".into(),
+            ));
+        }
+        if !keys.insert((id.clone(), year, area.clone())) {
+            problems.push(err(
+                "indicator",
+                format!("{id} already has a {area} figure for {year}; keep one row"),
+            ));
+        }
+        out.push(Observation {
+            indicator: id,
+            year,
+            area,
+            value,
+            source: field("source"),
+            note: field("note"),
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_in_quotes() {
+        assert_eq!(numbers_in("降至3.0‰、5.0‰和6.0‰以下"), vec![3.0, 5.0, 6.0]);
+        assert!(numbers_in("至少配备一名").contains(&1.0));
+        assert!(!numbers_in("达到93%以上").contains(&3.0));
+    }
+}

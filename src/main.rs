@@ -1,0 +1,73 @@
+//! The `sprout` binary: parse the command line, run the library, print what happened, and
+//! turn failure into a non-zero exit code.
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::Parser;
+use sprout::build::{BuildOptions, build};
+use sprout::cli::{Cli, Command};
+use sprout::config::Mode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Build {
+            base_url,
+            output_dir,
+            drafts,
+            relative,
+        } => {
+            let opts = BuildOptions {
+                base_url,
+                output_dir,
+                drafts,
+                relative,
+                ..BuildOptions::new(&cli.root)
+            };
+            run_build(&opts)
+        }
+        Command::Serve {
+            interface,
+            port,
+            drafts,
+        } => sprout::serve::serve(&cli.root, interface, port, drafts).map(|_| true),
+        Command::Check { external, drafts } => {
+            let opts = BuildOptions {
+                drafts,
+                mode: Mode::Check,
+                ..BuildOptions::new(&cli.root)
+            };
+            sprout::check::run(&opts, external)
+        }
+        Command::Stamp { files } => sprout::check::stamp(&cli.root, &files).map(|_| true),
+    };
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("{e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_build(opts: &BuildOptions) -> anyhow::Result<bool> {
+    let start = Instant::now();
+    let built = match build(opts) {
+        Ok(b) => b,
+        Err(failed) => {
+            eprintln!("{failed}");
+            return Ok(false);
+        }
+    };
+    for w in &built.warnings {
+        eprintln!("{w}");
+    }
+    built.output.write_atomic(&built.output_dir)?;
+    if built.translations.problems().next().is_some() {
+        eprintln!("{}", built.translations);
+    }
+    println!("{}", sprout::check::summary_line(&built, start.elapsed()));
+    Ok(true)
+}

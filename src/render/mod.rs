@@ -1,0 +1,371 @@
+//! Rendering the loaded site through Tera into an in-memory `Output`: pages, sections and their
+//! pagers, taxonomies, generated (virtual) pages, 404 pages, aliases, feeds, sitemap, robots.
+
+mod extras;
+mod paginate;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde_json::{Map, Value, json};
+use tera::{Context, Tera};
+
+use crate::content::Site;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::output::{Body, Output, file_for};
+use crate::templates::{Shared, Templates, error_chain};
+use crate::values::Values;
+
+/// A page that has no Markdown file: made from data and rendered through a theme template.
+#[derive(Debug, Clone)]
+pub struct VirtualPage {
+    pub lang: String,
+    /// Site path, e.g. `/en/indicators/neonatal-mortality/`.
+    pub path: String,
+    pub template: String,
+    /// What the template sees as `page` (title, permalink, path, lang, alternates, ...).
+    pub page: Value,
+    /// Further template variables.
+    pub context: Map<String, Value>,
+    pub updated: Option<String>,
+    /// Same page in other languages, for the sitemap: (language tag, permalink).
+    pub alternates: Vec<(String, String)>,
+}
+
+/// Everything the renderer reads.
+pub struct Renderer<'a> {
+    pub site: &'a Site,
+    pub values: &'a Values,
+    pub templates: &'a Templates,
+    pub virtuals: &'a [VirtualPage],
+    teras: HashMap<String, Tera>,
+}
+
+enum Job {
+    Page(usize),
+    Section(usize, usize),
+    TaxonomyList(usize),
+    Term(usize, usize, usize),
+    NotFound(usize),
+    Virtual(usize),
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(
+        site: &'a Site,
+        values: &'a Values,
+        templates: &'a Templates,
+        virtuals: &'a [VirtualPage],
+        shared: Arc<Shared>,
+    ) -> Self {
+        let teras = site
+            .config
+            .languages
+            .iter()
+            .map(|l| {
+                (
+                    l.code.clone(),
+                    templates.for_language(&l.code, shared.clone()),
+                )
+            })
+            .collect();
+        Renderer {
+            site,
+            values,
+            templates,
+            virtuals,
+            teras,
+        }
+    }
+
+    /// Render the whole site; every template error is reported.
+    pub fn render(&self) -> Result<Output, Diagnostics> {
+        let jobs = self.jobs();
+        let results: Vec<Result<(String, String), Diagnostic>> =
+            jobs.par_iter().map(|j| self.run(j)).collect();
+        let mut output = Output::default();
+        let mut problems = Diagnostics::default();
+        for r in results {
+            match r {
+                Ok((path, html)) => {
+                    output.insert_text(file_for(&path), html);
+                }
+                Err(d) => problems.push(d),
+            }
+        }
+        extras::add(self, &mut output, &mut problems);
+        self.assets(&mut output);
+        if problems.has_errors() {
+            Err(problems)
+        } else {
+            Ok(output)
+        }
+    }
+
+    fn jobs(&self) -> Vec<Job> {
+        let site = self.site;
+        let mut jobs: Vec<Job> = (0..site.pages.len())
+            .filter(|i| site.pages[*i].meta.render)
+            .map(Job::Page)
+            .collect();
+        for (i, s) in site.sections.iter().enumerate() {
+            if !s.meta.render || s.meta.redirect_to.is_some() {
+                continue;
+            }
+            let n = paginate::pager_count(s.pages.len(), s.meta.paginate_by);
+            jobs.extend((0..n).map(|p| Job::Section(i, p)));
+        }
+        for (t, tax) in site.taxonomies.iter().enumerate() {
+            if !tax.kind.render {
+                continue;
+            }
+            jobs.push(Job::TaxonomyList(t));
+            for (k, term) in tax.terms.iter().enumerate() {
+                let n = paginate::pager_count(term.pages.len(), tax.kind.paginate_by);
+                jobs.extend((0..n).map(|p| Job::Term(t, k, p)));
+            }
+        }
+        jobs.extend((0..site.config.languages.len()).map(Job::NotFound));
+        jobs.extend((0..self.virtuals.len()).map(Job::Virtual));
+        jobs
+    }
+
+    fn run(&self, job: &Job) -> Result<(String, String), Diagnostic> {
+        match *job {
+            Job::Page(i) => self.page(i),
+            Job::Section(i, p) => self.section(i, p),
+            Job::TaxonomyList(t) => self.taxonomy_list(t),
+            Job::Term(t, k, p) => self.term(t, k, p),
+            Job::NotFound(l) => self.not_found(l),
+            Job::Virtual(v) => self.virtual_page(v),
+        }
+    }
+
+    pub fn tera(&self, lang: &str) -> &Tera {
+        self.teras
+            .get(lang)
+            .unwrap_or_else(|| &self.teras[&self.site.config.default_language])
+    }
+
+    pub fn base_context(&self, lang: &str, path: Option<&str>) -> Context {
+        let mut ctx = Context::new();
+        ctx.insert("config", &self.site.config.to_template_value(lang));
+        ctx.insert("lang", lang);
+        if let Some(p) = path {
+            ctx.insert("current_path", p);
+            ctx.insert("current_url", &self.site.config.permalink(p));
+        }
+        ctx
+    }
+
+    /// Render `template`; a failure names the source file and the template's message.
+    pub fn render_template(
+        &self,
+        lang: &str,
+        template: &str,
+        ctx: &Context,
+        source: &Path,
+    ) -> Result<String, Diagnostic> {
+        if !self.templates.has(template) {
+            return Err(Diagnostic::error(
+                source,
+                format!(
+                    "template `{template}` does not exist; add templates/{template} or fix the `template` key"
+                ),
+            ));
+        }
+        self.tera(lang).render(template, ctx).map_err(|e| {
+            Diagnostic::error(
+                source,
+                format!("template `{template}`: {}", error_chain(&e)),
+            )
+        })
+    }
+
+    fn page(&self, i: usize) -> Result<(String, String), Diagnostic> {
+        let p = &self.site.pages[i];
+        let mut ctx = self.base_context(&p.file.lang, Some(&p.path));
+        ctx.insert("page", &self.values.page_with_neighbours(self.site, i));
+        let template = p.meta.template.as_deref().unwrap_or("page.html");
+        let html = self.render_template(
+            &p.file.lang,
+            template,
+            &ctx,
+            &content_path(&p.file.relative),
+        )?;
+        Ok((p.path.clone(), html))
+    }
+
+    fn section(&self, i: usize, pager: usize) -> Result<(String, String), Diagnostic> {
+        let s = &self.site.sections[i];
+        let mut section = self.values.section_with_pages(self.site, i, true);
+        let mut path = s.path.clone();
+        let mut ctx = self.base_context(&s.file.lang, None);
+        if let Some(by) = s.meta.paginate_by {
+            let p = paginate::paginator(
+                self,
+                &s.pages,
+                by,
+                pager,
+                &s.permalink,
+                &s.meta.paginate_path,
+                s.meta.paginate_reversed,
+            );
+            path = paginate::pager_path(&s.path, &s.meta.paginate_path, pager);
+            ctx.insert("paginator", &p);
+        }
+        if let Value::Object(m) = &mut section {
+            m.insert("pages".into(), section_pages(self, i));
+        }
+        ctx.insert("current_path", &path);
+        ctx.insert("current_url", &self.site.config.permalink(&path));
+        ctx.insert("section", &section);
+        let default = if s.is_index() {
+            "index.html"
+        } else {
+            "section.html"
+        };
+        let template = s.meta.template.as_deref().unwrap_or(default);
+        let html = self.render_template(
+            &s.file.lang,
+            template,
+            &ctx,
+            &content_path(&s.file.relative),
+        )?;
+        Ok((path, html))
+    }
+
+    fn taxonomy_list(&self, t: usize) -> Result<(String, String), Diagnostic> {
+        let tax = &self.site.taxonomies[t];
+        let mut ctx = self.base_context(&tax.lang, Some(&tax.path));
+        ctx.insert("taxonomy", &tax.kind);
+        let terms: Vec<Value> = tax
+            .terms
+            .iter()
+            .map(|term| crate::templates::term_value(self.values, term, true))
+            .collect();
+        ctx.insert("terms", &terms);
+        let template = self.taxonomy_template(&tax.kind.name, "list");
+        let html = self.render_template(&tax.lang, &template, &ctx, Path::new("config.toml"))?;
+        Ok((tax.path.clone(), html))
+    }
+
+    fn term(&self, t: usize, k: usize, pager: usize) -> Result<(String, String), Diagnostic> {
+        let tax = &self.site.taxonomies[t];
+        let term = &tax.terms[k];
+        let mut ctx = self.base_context(&tax.lang, None);
+        let mut path = term.path.clone();
+        if let Some(by) = tax.kind.paginate_by {
+            let p = paginate::paginator(
+                self,
+                &term.pages,
+                by,
+                pager,
+                &term.permalink,
+                &tax.kind.paginate_path,
+                false,
+            );
+            path = paginate::pager_path(&term.path, &tax.kind.paginate_path, pager);
+            ctx.insert("paginator", &p);
+        }
+        ctx.insert("current_path", &path);
+        ctx.insert("current_url", &self.site.config.permalink(&path));
+        ctx.insert("taxonomy", &tax.kind);
+        ctx.insert(
+            "term",
+            &crate::templates::term_value(self.values, term, true),
+        );
+        let template = self.taxonomy_template(&tax.kind.name, "single");
+        let html = self.render_template(&tax.lang, &template, &ctx, Path::new("config.toml"))?;
+        Ok((path, html))
+    }
+
+    fn taxonomy_template(&self, name: &str, kind: &str) -> String {
+        let specific = format!("{name}/{kind}.html");
+        if self.templates.has(&specific) {
+            specific
+        } else {
+            format!("taxonomy_{kind}.html")
+        }
+    }
+
+    fn not_found(&self, l: usize) -> Result<(String, String), Diagnostic> {
+        let lang = &self.site.config.languages[l].code;
+        let path = format!("{}404.html", self.site.config.lang_prefix(lang));
+        let ctx = self.base_context(lang, None);
+        let html = self.render_template(lang, "404.html", &ctx, Path::new("templates/404.html"))?;
+        Ok((path, html))
+    }
+
+    fn virtual_page(&self, v: usize) -> Result<(String, String), Diagnostic> {
+        let vp = &self.virtuals[v];
+        let mut ctx = self.base_context(&vp.lang, Some(&vp.path));
+        ctx.insert("page", &vp.page);
+        for (k, val) in &vp.context {
+            ctx.insert(k, val);
+        }
+        let source = PathBuf::from(format!("templates/{}", vp.template));
+        let html = self.render_template(&vp.lang, &vp.template, &ctx, &source)?;
+        Ok((vp.path.clone(), html))
+    }
+
+    /// Colocated files are copied beside the page or section that owns them.
+    fn assets(&self, output: &mut Output) {
+        let site = self.site;
+        let owners = site
+            .pages
+            .iter()
+            .filter(|p| p.meta.render)
+            .map(|p| (&p.path, &p.assets, &p.file.colocated_dir))
+            .chain(
+                site.sections
+                    .iter()
+                    .map(|s| (&s.path, &s.assets, &s.file.colocated_dir)),
+            );
+        for (path, assets, dir) in owners {
+            let Some(dir) = dir else { continue };
+            for a in assets {
+                if let Ok(rel) = a.strip_prefix(dir) {
+                    let key = format!(
+                        "{}{}",
+                        path.trim_start_matches('/'),
+                        rel.to_string_lossy().replace('\\', "/")
+                    );
+                    output.insert(key, Body::File(a.clone()));
+                }
+            }
+        }
+    }
+}
+
+/// The section's listed pages; a paginated section lists them all here (the pager has its own).
+fn section_pages(r: &Renderer, i: usize) -> Value {
+    Value::Array(
+        r.site.sections[i]
+            .pages
+            .iter()
+            .map(|p| r.values.pages[*p].clone())
+            .collect(),
+    )
+}
+
+pub fn content_path(relative: &str) -> PathBuf {
+    Path::new("content").join(relative)
+}
+
+/// The `alternates` value for a virtual page's `page` object.
+pub fn virtual_alternates(site: &Site, per_lang: &[(String, String, Option<String>)]) -> Value {
+    Value::Array(
+        per_lang
+            .iter()
+            .map(|(lang, permalink, title)| {
+                let tag = site.config.language(lang).map_or(lang.clone(), |l| l.language_tag.clone());
+                json!({"lang": lang, "language_tag": tag, "permalink": permalink, "title": title, "exact": true})
+            })
+            .collect(),
+    )
+}
+
+pub use extras::sitemap_entries;

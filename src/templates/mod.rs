@@ -1,0 +1,233 @@
+//! Tera set-up: built-in, theme and site templates (the site's override the theme's), one Tera
+//! per language carrying Zola's functions and filters, and the shortcode renderer for Markdown.
+
+mod filters;
+mod functions;
+
+pub use functions::{parse_data, term_value};
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use serde_json::Value;
+use tera::{Context, Tera};
+use walkdir::WalkDir;
+
+use crate::content::Site;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::markdown::{Renderer, ShortcodeKind};
+use crate::values::Values;
+
+/// Templates Zola ships, used when neither theme nor site provides one.
+const BUILTINS: &[(&str, &str)] = &[
+    ("atom.xml", include_str!("builtins/atom.xml")),
+    ("rss.xml", include_str!("builtins/rss.xml")),
+    ("sitemap.xml", include_str!("builtins/sitemap.xml")),
+    ("robots.txt", include_str!("builtins/robots.txt")),
+    ("404.html", include_str!("builtins/404.html")),
+    ("internal/alias.html", include_str!("builtins/alias.html")),
+    (
+        "anchor-link.html",
+        include_str!("builtins/anchor-link.html"),
+    ),
+];
+
+/// What template functions read: the site, its values, and a cache for `load_data`.
+pub struct Shared {
+    pub site: Arc<Site>,
+    pub values: Arc<Values>,
+    pub data_cache: Mutex<HashMap<(PathBuf, String), Value>>,
+}
+
+/// All templates, parsed once; `for_language` adds the functions bound to one language.
+#[derive(Clone)]
+pub struct Templates {
+    base: Tera,
+    shortcodes: HashMap<String, ShortcodeKind>,
+}
+
+impl Templates {
+    /// Load built-ins, then the theme's `templates/`, then the site's `templates/`.
+    pub fn load(root: &Path, theme: Option<&str>) -> Result<Templates, Diagnostics> {
+        let mut files: BTreeMap<String, (String, PathBuf)> = BTreeMap::new();
+        let mut problems = Diagnostics::default();
+        if let Some(theme) = theme {
+            let dir = root.join("themes").join(theme).join("templates");
+            if !dir.is_dir() {
+                problems.push(Diagnostic::error(
+                    "config.toml",
+                    format!("theme `{theme}` has no folder themes/{theme}/templates; check `theme` or add the theme"),
+                ));
+            }
+            collect(&dir, root, &mut files, &mut problems);
+        }
+        collect(&root.join("templates"), root, &mut files, &mut problems);
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+        let mut all: Vec<(String, String)> = BUILTINS
+            .iter()
+            .filter(|(n, _)| !files.contains_key(*n))
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
+        all.extend(files.iter().map(|(n, (t, _))| (n.clone(), t.clone())));
+        if let Err(e) = tera.add_raw_templates(all) {
+            let (file, msg) = locate_tera_error(&e, &files);
+            problems.push(Diagnostic::error(file, msg));
+        }
+        if problems.has_errors() {
+            return Err(problems);
+        }
+        let shortcodes = tera
+            .get_template_names()
+            .filter_map(|n| {
+                let rest = n.strip_prefix("shortcodes/")?;
+                let (name, kind) = match rest.rsplit_once('.') {
+                    Some((s, "html")) => (s, ShortcodeKind::Html),
+                    Some((s, "md")) => (s, ShortcodeKind::Markdown),
+                    _ => return None,
+                };
+                Some((name.to_string(), kind))
+            })
+            .collect();
+        Ok(Templates {
+            base: tera,
+            shortcodes,
+        })
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.base.get_template_names().any(|n| n == name)
+    }
+
+    /// A Tera whose `trans`, `get_url` and friends default to `lang`.
+    pub fn for_language(&self, lang: &str, shared: Arc<Shared>) -> Tera {
+        let mut tera = self.base.clone();
+        functions::register(&mut tera, lang, shared.clone());
+        filters::register(&mut tera, shared);
+        tera
+    }
+
+    pub fn shortcode_kind(&self, name: &str) -> Option<ShortcodeKind> {
+        self.shortcodes.get(name).copied()
+    }
+}
+
+fn collect(
+    dir: &Path,
+    root: &Path,
+    files: &mut BTreeMap<String, (String, PathBuf)>,
+    problems: &mut Diagnostics,
+) {
+    if !dir.is_dir() {
+        return;
+    }
+    for entry in WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let path = entry.path();
+        let name = path
+            .strip_prefix(dir)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        match std::fs::read_to_string(path) {
+            Ok(text) => {
+                files.insert(name, (text, crate::diagnostics::rel(root, path)));
+            }
+            Err(e) => problems.push(Diagnostic::error(
+                crate::diagnostics::rel(root, path),
+                format!("cannot read template ({e}); save it as UTF-8"),
+            )),
+        }
+    }
+}
+
+/// Tera's parse errors name the template; map that back to its file.
+fn locate_tera_error(
+    e: &tera::Error,
+    files: &BTreeMap<String, (String, PathBuf)>,
+) -> (PathBuf, String) {
+    let msg = error_chain(e);
+    let file = files
+        .iter()
+        .find(|(name, _)| msg.contains(&format!("'{name}'")))
+        .map(|(_, (_, p))| p.clone())
+        .unwrap_or_else(|| PathBuf::from("templates"));
+    (file, format!("template error: {msg}"))
+}
+
+/// Tera errors nest their cause; show the whole chain on one line.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut cur = e.source();
+    while let Some(s) = cur {
+        parts.push(s.to_string());
+        cur = s.source();
+    }
+    parts.join(": ").replace('\n', " ")
+}
+
+/// Renders shortcodes and anchor links for one page's Markdown with Tera.
+pub struct ShortcodeRenderer<'a> {
+    pub tera: &'a Tera,
+    pub templates: &'a Templates,
+    /// `config`, `lang`, `page`/`section` as shortcodes see them.
+    pub context: Context,
+}
+
+impl Renderer for ShortcodeRenderer<'_> {
+    fn kind(&self, name: &str) -> Option<ShortcodeKind> {
+        self.templates.shortcode_kind(name)
+    }
+
+    fn shortcode(
+        &self,
+        name: &str,
+        args: &BTreeMap<String, Value>,
+        body: Option<&str>,
+        nth: usize,
+    ) -> Result<String, String> {
+        let kind = self
+            .kind(name)
+            .ok_or_else(|| format!("no shortcode `{name}`"))?;
+        let file = match kind {
+            ShortcodeKind::Html => format!("shortcodes/{name}.html"),
+            ShortcodeKind::Markdown => format!("shortcodes/{name}.md"),
+        };
+        let mut ctx = self.context.clone();
+        for (k, v) in args {
+            ctx.insert(k, v);
+        }
+        ctx.insert("nth", &nth);
+        if let Some(b) = body {
+            ctx.insert("body", b);
+        }
+        self.tera
+            .render(&file, &ctx)
+            .map(|s| s.trim_end().to_string() + "\n")
+            .map(|s| {
+                if body.is_none() {
+                    s.trim_end().to_string()
+                } else {
+                    s
+                }
+            })
+            .map_err(|e| error_chain(&e))
+    }
+
+    fn anchor_link(&self, id: &str, level: u32) -> Result<String, String> {
+        let mut ctx = self.context.clone();
+        ctx.insert("id", id);
+        ctx.insert("level", &level);
+        self.tera
+            .render("anchor-link.html", &ctx)
+            .map(|s| s.trim().to_string())
+            .map_err(|e| error_chain(&e))
+    }
+}
