@@ -136,6 +136,8 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildFailed> {
     if config.minify_html {
         steps.run("minify", || output.minify_html());
     }
+    let mut findings = findings;
+    findings.extend(placeholder_base_url(&config));
     let report = translations::report(&site);
     let summary = summarise(&site, virtuals.len(), output.len());
     let output_dir = opts
@@ -150,6 +152,20 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildFailed> {
         translations: report,
         timings: steps.timings,
         config,
+    })
+}
+
+/// QR codes, the sitemap and feeds carry `base_url`: say so while it is still a placeholder.
+fn placeholder_base_url(config: &Config) -> Option<Diagnostic> {
+    let host = config.base_url.split("://").nth(1)?.split('/').next()?;
+    let placeholder = ["example.org", "example.com", "example.net"]
+        .iter()
+        .any(|p| host == *p || host.ends_with(&format!(".{p}")));
+    (placeholder && config.mode == Mode::Build).then(|| {
+        Diagnostic::warning(
+            "config.toml",
+            format!("base_url is {}: QR codes, the sitemap and feeds point there; set it to the site's real address before publishing", config.base_url),
+        )
     })
 }
 

@@ -63,3 +63,26 @@ mod tests {
         assert!(!h.contains("unsafe-inline"));
     }
 }
+
+#[cfg(test)]
+mod readme {
+    use super::*;
+
+    /// The README's nginx snippet must send exactly the headers `_headers` sends.
+    #[test]
+    fn readme_nginx_snippet_matches_the_headers_file() {
+        let readme = include_str!("../README.md");
+        assert!(
+            readme.contains(&format!(
+                "add_header Content-Security-Policy \"{CSP}\" always;"
+            )),
+            "README CSP differs from headers::CSP"
+        );
+        for (k, v) in HEADERS {
+            assert!(
+                readme.contains(&format!("add_header {k} \"{v}\" always;")),
+                "README lacks {k}: {v}"
+            );
+        }
+    }
+}

@@ -18,7 +18,6 @@ pub struct Scan {
     pub ids: HashSet<String>,
     pub links: Vec<String>,
     pub images_without_alt: Vec<String>,
-    pub external: Vec<String>,
 }
 
 /// Collect ids, link targets and alt-less images of a page.
@@ -27,26 +26,26 @@ pub fn scan(html: &str) -> Scan {
     let settings = RewriteStrSettings::new()
         .append_element_content_handler(element!("[id]", |el| {
             if let Some(id) = el.get_attribute("id") {
-                scan.borrow_mut().ids.insert(id);
+                scan.borrow_mut().ids.insert(decode(&id));
             }
             Ok(())
         }))
         .append_element_content_handler(element!("a[name]", |el| {
             if let Some(id) = el.get_attribute("name") {
-                scan.borrow_mut().ids.insert(id);
+                scan.borrow_mut().ids.insert(decode(&id));
             }
             Ok(())
         }))
         .append_element_content_handler(element!("a[href], link[href], area[href]", |el| {
             if let Some(h) = el.get_attribute("href") {
-                scan.borrow_mut().links.push(h);
+                scan.borrow_mut().links.push(decode(&h));
             }
             Ok(())
         }))
         .append_element_content_handler(element!(
             "img, script[src], iframe[src], source[src], video[src], audio[src]",
             |el| {
-                let src = el.get_attribute("src").unwrap_or_default();
+                let src = decode(&el.get_attribute("src").unwrap_or_default());
                 let mut s = scan.borrow_mut();
                 if el.tag_name() == "img" && !el.has_attribute("alt") {
                     s.images_without_alt.push(src.clone());
@@ -60,6 +59,11 @@ pub fn scan(html: &str) -> Scan {
     // A page lol_html cannot parse has nothing we can check; the validator reports it.
     let _ = lol_html::rewrite_str(html, settings);
     scan.into_inner()
+}
+
+/// Attribute values as the browser sees them (`&#x2F;` is `/`): lol_html gives them raw.
+pub fn decode(value: &str) -> String {
+    html_escape::decode_html_entities(value).into_owned()
 }
 
 /// Check every page of `output`. `sources` maps output files to the content that made them.
@@ -258,6 +262,13 @@ mod tests {
                 .0
                 .starts_with('!')
         );
+    }
+
+    #[test]
+    fn escaped_attribute_values_are_decoded() {
+        let s = scan(r#"<a href="https:&#x2F;&#x2F;x.org&#x2F;a&#x2F;">a</a><p id="a&amp;b">"#);
+        assert_eq!(s.links, vec!["https://x.org/a/"]);
+        assert!(s.ids.contains("a&b"));
     }
 
     #[test]

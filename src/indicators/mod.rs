@@ -121,6 +121,20 @@ impl Data {
     }
 }
 
+/// Interface texts the generated pages need from `[translations]`, per language.
+const TEXT_KEYS: &[&str] = &[
+    "indicators-title",
+    "indicators-description",
+    "chart-point",
+    "chart-target",
+    "chart-target-label",
+    "chart-empty",
+    "list-separator",
+    "direction-at_least",
+    "direction-at_most",
+    "direction-reduce_by",
+];
+
 /// Load and check the indicator data; a site without `data/indicators.toml` has none.
 pub fn load(site: &Site) -> Result<Data, Diagnostics> {
     let root = &site.root;
@@ -128,7 +142,42 @@ pub fn load(site: &Site) -> Result<Data, Diagnostics> {
     if !path.exists() {
         return Ok(Data::default());
     }
-    validate::load(root, site)
+    let mut problems = missing_texts(site);
+    match validate::load(root, site) {
+        Ok(data) if !problems.has_errors() => Ok(data),
+        Ok(_) => Err(problems),
+        Err(more) => {
+            problems.extend(more.sorted());
+            Err(problems)
+        }
+    }
+}
+
+fn missing_texts(site: &Site) -> Diagnostics {
+    let mut problems = Diagnostics::default();
+    for lang in &site.config.languages {
+        let domains = DOMAINS.iter().map(|d| format!("domain-{d}"));
+        let areas = AREAS.iter().map(|a| format!("area-{a}"));
+        let keys = TEXT_KEYS
+            .iter()
+            .map(|k| k.to_string())
+            .chain(domains)
+            .chain(areas);
+        for key in keys {
+            if !lang.translations.contains_key(&key) {
+                let table = if lang.code == site.config.default_language {
+                    "[translations]".to_string()
+                } else {
+                    format!("[languages.{}.translations]", lang.code)
+                };
+                problems.push(crate::diagnostics::Diagnostic::error(
+                    "config.toml",
+                    format!("translation `{key}` is missing for `{}`; the indicator pages need it in {table}", lang.code),
+                ));
+            }
+        }
+    }
+    problems
 }
 
 /// Read a data file, naming it on failure.

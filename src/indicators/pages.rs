@@ -15,8 +15,8 @@ use crate::render::{VirtualPage, virtual_alternates};
 
 const DIR: &str = "indicators";
 
-/// Translated UI text for one language, from config `[translations]`; a missing key shows as
-/// the key itself so the validator and the browser tests catch it.
+/// Translated interface text for one language, from config `[translations]` (the keys are
+/// checked when the data is loaded).
 struct Text<'a> {
     map: &'a std::collections::BTreeMap<String, String>,
 }

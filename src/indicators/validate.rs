@@ -88,13 +88,19 @@ struct Entry<'a> {
 
 impl Entry<'_> {
     fn error(&self, id: &str, field: &str, message: String) -> Diagnostic {
-        let entry = &self.text[self.span.clone()];
+        // The span may cover only the `[[indicator]]` header: the entry runs to the next one.
+        let start = self.span.start.min(self.text.len());
+        let end = self.text[start..]
+            .find("\n[[")
+            .map_or(self.text.len(), |i| start + i + 1)
+            .max(self.span.end.min(self.text.len()));
+        let entry = &self.text[start..end];
         let key = field.split('.').next().unwrap_or(field);
         let offset = entry
             .match_indices(key)
             .find(|(i, _)| *i == 0 || entry[..*i].ends_with('\n'))
             .map_or(0, |(i, _)| i);
-        let (line, col) = line_col(self.text, self.span.start + offset);
+        let (line, col) = line_col(self.text, start + offset);
         let who = if id.is_empty() {
             String::new()
         } else {

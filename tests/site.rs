@@ -1,0 +1,371 @@
+//! The bundled site, built once in memory, checked the way its readers would: both languages,
+//! every plan anchor, every practical page's promises, the indicator pages and downloads.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use regex::Regex;
+use sprout::build::{BuildOptions, Built, build};
+use sprout::content::translations::Status;
+
+fn site() -> &'static Built {
+    static SITE: OnceLock<Built> = OnceLock::new();
+    SITE.get_or_init(|| {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        match build(&BuildOptions::new(root)) {
+            Ok(b) => b,
+            Err(e) => panic!("the bundled site must build:\n{e}"),
+        }
+    })
+}
+
+fn html(path: &str) -> String {
+    let bytes = site()
+        .output
+        .read(path)
+        .unwrap_or_else(|| panic!("{path} was not built"));
+    String::from_utf8(bytes).expect("HTML is UTF-8")
+}
+
+fn content_files(dir: &str, suffix: &str) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("content")
+            .join(dir),
+    )
+    .expect("content folder")
+    .filter_map(|e| e.ok())
+    .map(|e| e.file_name().to_string_lossy().to_string())
+    .filter(|n| n.ends_with(suffix) && !n.starts_with("_index"))
+    .filter(|n| suffix == ".en.md" || !n.ends_with(".en.md"))
+    .collect();
+    v.sort();
+    v
+}
+
+fn slug(file: &str) -> &str {
+    file.trim_end_matches(".en.md").trim_end_matches(".md")
+}
+
+#[test]
+fn home_pages_exist_in_both_languages_with_the_right_lang() {
+    let lang = Regex::new(r#"<html[^>]* lang="?([A-Za-z-]+)"#).unwrap();
+    assert_eq!(&lang.captures(&html("index.html")).unwrap()[1], "zh-Hans");
+    let en = html("en/index.html");
+    assert_eq!(&lang.captures(&en).unwrap()[1], "en");
+    assert!(
+        en.contains("Bayannur Children's Development Plan")
+            || en.contains("Bayannur Children&#x27;s Development Plan")
+    );
+}
+
+#[test]
+fn build_has_no_link_findings_and_no_translation_gaps() {
+    // The one expected warning: the bundled config's placeholder base_url.
+    let unexpected: Vec<_> = site()
+        .warnings
+        .iter()
+        .filter(|w| !w.message.starts_with("base_url is https://example.org"))
+        .collect();
+    assert!(unexpected.is_empty(), "{unexpected:#?}");
+    let gaps: Vec<_> = site().translations.problems().collect();
+    assert!(gaps.is_empty(), "translations need attention: {gaps:#?}");
+    assert!(
+        site()
+            .translations
+            .entries
+            .iter()
+            .all(|(_, s)| *s == Status::UpToDate)
+    );
+}
+
+#[test]
+fn every_page_head_names_its_translations() {
+    for page in [
+        "safety/drowning/index.html",
+        "en/plan/health/index.html",
+        "indicators/neonatal-mortality/index.html",
+    ] {
+        let h = html(page);
+        for tag in ["zh-Hans", "en", "x-default"] {
+            assert!(
+                h.contains(&format!("hreflang={tag}"))
+                    || h.contains(&format!("hreflang=\"{tag}\"")),
+                "{page} lacks hreflang {tag}"
+            );
+        }
+    }
+}
+
+#[test]
+fn sitemap_lists_hreflang_alternates_and_generated_pages() {
+    let s = html("sitemap.xml");
+    assert!(
+        s.contains(r#"hreflang="zh-Hans" href="https://example.org/safety/drowning/""#),
+        "sitemap lacks alternates"
+    );
+    assert!(s.contains("https://example.org/en/indicators/neonatal-mortality/"));
+}
+
+#[test]
+fn each_language_has_its_own_404_page() {
+    assert!(html("404.html").contains("找不到页面"));
+    assert!(html("en/404.html").contains("Page not found"));
+}
+
+/// Every goal and measure anchor of the Chinese plan pages.
+fn plan_anchors() -> Vec<(String, String)> {
+    let re =
+        Regex::new(r#"\{#([a-z]+-(?:goal|measure)-\d+)\}|item\(id="([a-z]+-goal-\d+)""#).unwrap();
+    let mut out = Vec::new();
+    for f in content_files("plan", ".md") {
+        let text = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("content/plan")
+                .join(&f),
+        )
+        .unwrap();
+        for c in re.captures_iter(&text) {
+            let id = c.get(1).or(c.get(2)).unwrap().as_str().to_string();
+            out.push((slug(&f).to_string(), id));
+        }
+    }
+    out
+}
+
+#[test]
+fn every_plan_anchor_resolves_in_both_languages() {
+    let anchors = plan_anchors();
+    assert!(anchors.len() > 150, "found only {} anchors", anchors.len());
+    let mut missing = Vec::new();
+    for (page, id) in &anchors {
+        for prefix in ["", "en/"] {
+            let h = html(&format!("{prefix}plan/{page}/index.html"));
+            if !(h.contains(&format!("id={id}>"))
+                || h.contains(&format!("id=\"{id}\""))
+                || h.contains(&format!("id={id} ")))
+            {
+                missing.push(format!("/{prefix}plan/{page}/#{id}"));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "anchors missing: {missing:#?}");
+}
+
+#[test]
+fn goals_with_numbers_link_to_their_indicator_pages() {
+    let data: toml::Value = toml::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("data/indicators.toml"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    for ind in data["indicator"].as_array().unwrap() {
+        let id = ind["id"].as_str().unwrap();
+        let anchor = ind["anchor"].as_str().unwrap();
+        if !anchor.contains("-goal-") {
+            continue;
+        }
+        let page = plan_anchors()
+            .into_iter()
+            .find(|(_, a)| a == anchor)
+            .map(|(p, _)| p)
+            .unwrap();
+        for (prefix, lang_prefix) in [("", ""), ("en/", "en/")] {
+            let h = html(&format!("{prefix}plan/{page}/index.html"));
+            let link = format!("https://example.org/{lang_prefix}indicators/{id}/");
+            assert!(
+                h.contains(&link),
+                "{prefix}plan/{page} goal {anchor} does not link to {link}"
+            );
+        }
+    }
+}
+
+#[test]
+fn practical_pages_keep_their_promises() {
+    let qr = Regex::new(r#"<svg[^>]* class="?qr"#).unwrap();
+    for (section, min) in [("guidance", 10), ("safety", 14)] {
+        let pages = content_files(section, ".md");
+        assert!(
+            pages.len() >= min,
+            "{section} has {} pages, needs {min}",
+            pages.len()
+        );
+        for f in &pages {
+            let s = slug(f);
+            for prefix in ["", "en/"] {
+                let h = html(&format!("{prefix}{section}/{s}/index.html"));
+                let at = format!("/{prefix}{section}/{s}/");
+                let keys = h.matches("<li>").count();
+                assert!(h.contains("key-messages-title"), "{at}: no key messages");
+                assert!(keys >= 3, "{at}: too few list items");
+                assert!(
+                    h.contains("id=emergency") || h.contains("id=\"emergency\""),
+                    "{at}: no emergency section"
+                );
+                assert!(
+                    h.contains("from-plan-title") && h.contains("plan/") && h.contains("#"),
+                    "{at}: no plan link"
+                );
+                assert!(qr.is_match(&h), "{at}: no QR code");
+                assert!(
+                    h.contains("/audience/") && h.contains("/age/"),
+                    "{at}: no audience or age links"
+                );
+                assert!(h.contains("<time"), "{at}: no last-reviewed date");
+            }
+        }
+    }
+}
+
+#[test]
+fn age_pages_list_what_a_parent_of_a_four_year_old_needs() {
+    let h = html("age/3-6/index.html");
+    for page in [
+        "/safety/drowning/",
+        "/safety/road-safety/",
+        "/guidance/starting-school/",
+    ] {
+        assert!(
+            h.contains(&format!("https://example.org{page}")),
+            "/age/3-6/ lacks {page}"
+        );
+    }
+    assert!(html("en/age/3-6/index.html").contains("https://example.org/en/safety/drowning/"));
+    assert!(html("audience/schools/index.html").contains("https://example.org/safety/bullying/"));
+}
+
+#[test]
+fn every_indicator_has_pages_and_downloads() {
+    let json: serde_json::Value =
+        serde_json::from_slice(&site().output.read("indicators/indicators.json").unwrap()).unwrap();
+    let list = json["indicators"].as_array().unwrap();
+    assert!(list.len() > 25, "only {} indicators", list.len());
+    for ind in list {
+        let id = ind["id"].as_str().unwrap();
+        for prefix in ["", "en/"] {
+            let h = html(&format!("{prefix}indicators/{id}/index.html"));
+            assert!(
+                h.contains("role=img") || h.contains("role=\"img\""),
+                "{id}: no chart"
+            );
+            assert!(h.contains("<table"), "{id}: no table");
+        }
+        let csv = String::from_utf8(site().output.read(&format!("indicators/{id}.csv")).unwrap())
+            .unwrap();
+        assert!(csv.starts_with("indicator,year,area,value,source,note"));
+    }
+    // No city figure is invented: every shipped figure is national.
+    let obs =
+        String::from_utf8(site().output.read("indicators/observations.csv").unwrap()).unwrap();
+    assert!(
+        obs.lines().skip(1).all(|l| l.contains(",national,")),
+        "{obs}"
+    );
+}
+
+#[test]
+fn english_pages_link_to_english_pages() {
+    let href = Regex::new(r#"href="?https://example.org/([^"\s>]*)"#).unwrap();
+    let main = Regex::new(r"(?s)<main.*</main>").unwrap();
+    let mut wrong = BTreeSet::new();
+    for (file, text) in site().output.html() {
+        if !file.starts_with("en/") {
+            continue;
+        }
+        let Some(m) = main.find(text) else { continue };
+        for c in href.captures_iter(m.as_str()) {
+            let target = &c[1];
+            let neutral = target.starts_with("indicators/")
+                && (target.ends_with(".csv") || target.ends_with(".json"));
+            if !target.starts_with("en/") && !neutral {
+                wrong.insert(format!("{file} → /{target}"));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "English pages link into the Chinese site: {wrong:#?}"
+    );
+}
+
+#[test]
+fn nothing_is_loaded_from_another_host() {
+    let src = Regex::new(r#"(?:src|srcset)="?(?:https?:)?//([^/"\s>]+)"#).unwrap();
+    let stylesheet = Regex::new(r#"<link[^>]+rel="?(?:stylesheet|icon|preload|modulepreload)"?[^>]+href="?https?://(?:[^/"]+)"#).unwrap();
+    for (file, text) in site().output.html() {
+        for c in src.captures_iter(text) {
+            assert_eq!(
+                &c[1], "example.org",
+                "{file} loads a resource from another host"
+            );
+        }
+        for m in stylesheet.find_iter(text) {
+            assert!(
+                m.as_str().contains("https://example.org"),
+                "{file}: {}",
+                m.as_str()
+            );
+        }
+    }
+}
+
+#[test]
+fn the_same_input_gives_byte_identical_output() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let again = build(&BuildOptions::new(root)).expect("second build");
+    let first = &site().output;
+    assert_eq!(first.len(), again.output.len());
+    for path in first.paths() {
+        assert!(
+            first.read(path) == again.output.read(path),
+            "{path} differs between two builds"
+        );
+    }
+}
+
+#[test]
+fn practical_pages_use_only_numbers_from_the_plan_or_the_national_figures() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let num = Regex::new(r"\d+(?:\.\d+)?").unwrap();
+    let sources = std::fs::read_to_string(root.join("data/source/plan.zh.txt")).unwrap()
+        + &std::fs::read_to_string(root.join("data/source/national-figures.md")).unwrap();
+    let mut allowed: BTreeSet<String> = num
+        .find_iter(&sources)
+        .map(|m| m.as_str().to_string())
+        .collect();
+    // Emergency numbers and the plan's age groups used in headings (12–18).
+    allowed.extend(["110", "119", "120", "122", "12355", "18"].map(String::from));
+    let strip = Regex::new(r"\(@/[^)]*\)|\{#[^}]*\}").unwrap();
+    let mut found = Vec::new();
+    for section in ["guidance", "safety"] {
+        for suffix in [".md", ".en.md"] {
+            for f in content_files(section, suffix) {
+                let text =
+                    std::fs::read_to_string(root.join("content").join(section).join(&f)).unwrap();
+                let body = text.splitn(3, "+++").nth(2).unwrap_or("");
+                let fm = text.splitn(3, "+++").nth(1).unwrap_or("");
+                let messages = fm
+                    .split("key_messages")
+                    .nth(1)
+                    .and_then(|r| r.split(']').next())
+                    .unwrap_or("");
+                let checked = strip
+                    .replace_all(&format!("{body}\n{messages}"), "")
+                    .to_string();
+                for m in num.find_iter(&checked) {
+                    if !allowed.contains(m.as_str()) {
+                        found.push(format!("content/{section}/{f}: {}", m.as_str()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "numbers not from the plan or the national figures: {found:#?}"
+    );
+}
