@@ -54,7 +54,8 @@ pub struct Built {
     pub output: Output,
     pub output_dir: PathBuf,
     pub summary: Summary,
-    pub warnings: Vec<Diagnostic>,
+    /// Warnings, and in `check` mode also the errors that did not stop the build.
+    pub findings: Vec<Diagnostic>,
     pub translations: translations::Report,
     pub timings: Vec<(&'static str, Duration)>,
     pub config: Config,
@@ -79,31 +80,34 @@ fn failed(d: Diagnostics) -> BuildFailed {
     }
 }
 
-/// Build the site at `opts.root` in memory. Every problem of a stage is reported together.
+/// Build the site at `opts.root` in memory. A problem that stops a step is returned with the
+/// others of that step; problems that let the build go on (broken links, missing alt text, two
+/// pages at one URL) are gathered through every step and fail the build at the end, except in
+/// `check` mode, which returns them in `Built::findings` to report with everything else.
 pub fn build(opts: &BuildOptions) -> Result<Built, BuildFailed> {
     let mut steps = Steps {
         timings: Vec::new(),
     };
+    let mut findings: Vec<Diagnostic> = Vec::new();
     let config = steps.run("config", || load_config(opts)).map_err(failed)?;
-    let site = steps
+    let load = LoadOptions {
+        drafts: opts.drafts,
+    };
+    let (site, soft) = steps
         .run("content", || {
-            content::load_site(
-                config.clone(),
-                &opts.root,
-                LoadOptions {
-                    drafts: opts.drafts,
-                },
-            )
+            content::load_site(config.clone(), &opts.root, load)
         })
         .map_err(failed)?;
+    findings.extend(soft);
     let templates = steps
         .run("templates", || {
             Templates::load(&opts.root, config.theme.as_deref())
         })
         .map_err(failed)?;
-    let site = steps
+    let (site, soft) = steps
         .run("markdown", || prerender::render_all(site, &templates))
         .map_err(failed)?;
+    findings.extend(soft);
     let data = steps
         .run("indicators", || indicators::load(&site))
         .map_err(failed)?;
@@ -123,8 +127,8 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildFailed> {
     steps.run("static", || statics::add(&opts.root, &config, &mut output));
     steps.run("headers", || headers::add(&config, &mut output));
     let sources = sources(&site, &virtuals);
-    let findings = steps.run("links", || link_check::check(&output, &config, &sources));
-    if findings.iter().any(Diagnostic::is_error) {
+    findings.extend(steps.run("links", || link_check::check(&output, &config, &sources)));
+    if opts.mode != Mode::Check && findings.iter().any(Diagnostic::is_error) {
         return Err(failed(findings.into_iter().collect()));
     }
     steps
@@ -136,20 +140,17 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildFailed> {
     if config.minify_html {
         steps.run("minify", || output.minify_html());
     }
-    let mut findings = findings;
     findings.extend(placeholder_base_url(&config));
-    let report = translations::report(&site);
-    let summary = summarise(&site, virtuals.len(), output.len());
     let output_dir = opts
         .output_dir
         .clone()
         .unwrap_or_else(|| opts.root.join(&config.output_dir));
     Ok(Built {
+        summary: summarise(&site, virtuals.len(), output.len()),
+        translations: translations::report(&site),
         output,
         output_dir,
-        summary,
-        warnings: findings,
-        translations: report,
+        findings: Diagnostics::from_iter(findings).sorted(),
         timings: steps.timings,
         config,
     })

@@ -35,11 +35,18 @@ pub fn run(opts: &BuildOptions, external: bool) -> Result<bool> {
     let built = match build(opts) {
         Ok(b) => b,
         Err(failed) => {
-            eprintln!("{failed}");
+            for d in &failed.diagnostics {
+                println!("{d}");
+            }
+            let errors = failed.diagnostics.iter().filter(|d| d.is_error()).count();
+            println!(
+                "check: {errors} error{} stopped the build; fix them and run check again",
+                if errors == 1 { "" } else { "s" }
+            );
             return Ok(false);
         }
     };
-    let mut findings: Vec<Diagnostic> = built.warnings.clone();
+    let mut findings: Vec<Diagnostic> = built.findings.clone();
     findings.extend(translation_findings(&built));
     if external {
         findings.extend(external_links(&built));

@@ -34,6 +34,9 @@ pub enum Command {
         /// (a USB stick, a computer without internet).
         #[arg(long)]
         relative: bool,
+        /// Print how long each step of the build took.
+        #[arg(long)]
+        timings: bool,
     },
     /// Build, serve the site on 127.0.0.1, rebuild on change and reload open pages.
     Serve {

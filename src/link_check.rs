@@ -178,7 +178,7 @@ fn check_link(
     let target = target_file(&path, output)?;
     let Some(target) = target else {
         return Some(format!(
-            "link `{link}` goes to {path}, which the site does not have"
+            "link `{link}` goes to {path}, which the site does not have; fix the link (or the template that writes it) or add the page"
         ));
     };
     let frag = frag.filter(|f| !f.is_empty())?;
@@ -188,7 +188,7 @@ fn check_link(
     match scans.get(target.as_str()) {
         Some(s) if s.ids.contains(&frag) || frag == "top" => None,
         Some(_) => Some(format!(
-            "link `{link}` goes to {path}, which has no anchor `{frag}`"
+            "link `{link}` goes to {path}, which has no anchor `{frag}`; fix the anchor or add `{{#{frag}}}` to the heading"
         )),
         None => None,
     }

@@ -17,6 +17,7 @@ fn main() -> ExitCode {
             output_dir,
             drafts,
             relative,
+            timings,
         } => {
             let opts = BuildOptions {
                 base_url,
@@ -25,7 +26,7 @@ fn main() -> ExitCode {
                 relative,
                 ..BuildOptions::new(&cli.root)
             };
-            run_build(&opts)
+            run_build(&opts, timings)
         }
         Command::Serve {
             interface,
@@ -52,7 +53,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn run_build(opts: &BuildOptions) -> anyhow::Result<bool> {
+fn run_build(opts: &BuildOptions, timings: bool) -> anyhow::Result<bool> {
     let start = Instant::now();
     let built = match build(opts) {
         Ok(b) => b,
@@ -61,10 +62,21 @@ fn run_build(opts: &BuildOptions) -> anyhow::Result<bool> {
             return Ok(false);
         }
     };
-    for w in &built.warnings {
+    for w in &built.findings {
         eprintln!("{w}");
     }
+    let write = Instant::now();
     built.output.write_atomic(&built.output_dir)?;
+    if timings {
+        for (step, d) in &built.timings {
+            eprintln!("{step:>16}: {:>7.1} ms", d.as_secs_f64() * 1000.0);
+        }
+        eprintln!(
+            "{:>16}: {:>7.1} ms",
+            "write",
+            write.elapsed().as_secs_f64() * 1000.0
+        );
+    }
     if built.translations.problems().next().is_some() {
         eprintln!("{}", built.translations);
     }

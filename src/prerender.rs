@@ -20,10 +20,16 @@ struct Done {
     item: ItemRef,
     rendered: Rendered,
     links: Vec<InternalLink>,
+    /// Problems that let the page render (broken links, missing alt text).
+    problems: Vec<Diagnostic>,
 }
 
-/// Render all Markdown of `site` in parallel; returns the site with content filled in.
-pub fn render_all(site: Site, templates: &Templates) -> Result<Site, Diagnostics> {
+/// Render all Markdown of `site` in parallel; returns the site with content filled in and the
+/// problems that did not stop rendering (broken links and anchors, images without alt text).
+pub fn render_all(
+    site: Site,
+    templates: &Templates,
+) -> Result<(Site, Vec<Diagnostic>), Diagnostics> {
     let site = Arc::new(site);
     let values = Arc::new(Values::new(&site));
     let shared = Arc::new(Shared {
@@ -63,18 +69,20 @@ pub fn render_all(site: Site, templates: &Templates) -> Result<Site, Diagnostics
     }
     let mut site = Arc::try_unwrap(site).expect("templates dropped, site has one owner");
     let mut all_links = Vec::new();
+    let mut soft = Vec::new();
     for d in done {
+        soft.extend(d.problems);
         all_links.push((d.item, d.links));
         match d.item {
             ItemRef::Page(i) => site.pages[i].rendered = d.rendered,
             ItemRef::Section(i) => site.sections[i].rendered = d.rendered,
         }
     }
-    problems.extend(check_anchors(&site, &all_links));
+    soft.extend(check_anchors(&site, &all_links));
     if problems.has_errors() {
         Err(problems)
     } else {
-        Ok(site)
+        Ok((site, soft))
     }
 }
 
@@ -138,6 +146,14 @@ fn render_one(
     match markdown::render(body, &settings, Some(&renderer)) {
         Ok(md) => Ok(Done {
             item,
+            problems: md
+                .problems
+                .iter()
+                .map(|e| {
+                    Diagnostic::error(&shown, e.message.clone())
+                        .at_offset(body, e.offset, body_line)
+                })
+                .collect(),
             rendered: Rendered {
                 ids: ids_in(&md.html),
                 links: md.internal_links.iter().map(|l| l.target.clone()).collect(),

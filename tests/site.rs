@@ -64,7 +64,7 @@ fn home_pages_exist_in_both_languages_with_the_right_lang() {
 fn build_has_no_link_findings_and_no_translation_gaps() {
     // The one expected warning: the bundled config's placeholder base_url.
     let unexpected: Vec<_> = site()
-        .warnings
+        .findings
         .iter()
         .filter(|w| !w.message.starts_with("base_url is https://example.org"))
         .collect();

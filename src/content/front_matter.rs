@@ -289,14 +289,19 @@ fn check_date(
 
 /// Line of `key` in the front matter, for errors found after parsing.
 pub fn key_line(split: &Split, key: &str) -> usize {
-    split
-        .front_matter
+    line_of_key(split.front_matter, split.front_matter_line, key)
+}
+
+/// Line of the first `key = ...` (or `key: ...`) in `front_matter`, which starts at
+/// `first_line`; `first_line` when the key is not there.
+pub fn line_of_key(front_matter: &str, first_line: usize, key: &str) -> usize {
+    front_matter
         .lines()
         .position(|l| {
             let l = l.trim_start();
             l.starts_with(key) && l[key.len()..].trim_start().starts_with(['=', ':'])
         })
-        .map_or(split.front_matter_line, |i| split.front_matter_line + i)
+        .map_or(first_line, |i| first_line + i)
 }
 
 fn extra_value(raw: Option<serde_json::Value>) -> Value {

@@ -127,25 +127,41 @@ fn order(site: &mut Site) {
     }
 }
 
-/// Two items (or an item and an alias) publishing the same URL.
+/// Two items (or an item and an alias) publishing the same URL. The error sits on the alias,
+/// or on the second item's `path`/`slug` line.
 fn collisions(site: &Site) -> Vec<Diagnostic> {
-    let mut claims: BTreeMap<String, Vec<(String, &'static str)>> = BTreeMap::new();
-    let mut claim = |path: &str, file: &str, how: &'static str| {
-        claims
-            .entry(normalise(path))
-            .or_default()
-            .push((file.to_string(), how));
+    struct Claim {
+        file: String,
+        how: &'static str,
+        line: usize,
+        /// Set by a front-matter key (`slug`, `path`, `aliases`), so the place to fix.
+        chosen: bool,
+    }
+    let mut claims: BTreeMap<String, Vec<Claim>> = BTreeMap::new();
+    let mut claim = |path: &str, file: &str, how: &'static str, line: usize, chosen: bool| {
+        let c = Claim {
+            file: file.to_string(),
+            how,
+            line,
+            chosen,
+        };
+        claims.entry(normalise(path)).or_default().push(c);
     };
     for p in site.pages.iter().filter(|p| p.meta.render) {
-        claim(&p.path, &p.file.relative, "URL");
+        let (line, chosen) = match (&p.meta.path, &p.meta.slug) {
+            (Some(_), _) => (p.key_line("path"), true),
+            (None, Some(_)) => (p.key_line("slug"), true),
+            _ => (p.front_matter_line, false),
+        };
+        claim(&p.path, &p.file.relative, "URL", line, chosen);
         for a in &p.meta.aliases {
-            claim(a, &p.file.relative, "alias");
+            claim(a, &p.file.relative, "alias", p.key_line("aliases"), true);
         }
     }
     for s in site.sections.iter().filter(|s| s.meta.render) {
-        claim(&s.path, &s.file.relative, "URL");
+        claim(&s.path, &s.file.relative, "URL", s.front_matter_line, false);
         for a in &s.meta.aliases {
-            claim(a, &s.file.relative, "alias");
+            claim(a, &s.file.relative, "alias", s.key_line("aliases"), true);
         }
     }
     claims
@@ -154,15 +170,23 @@ fn collisions(site: &Site) -> Vec<Diagnostic> {
         .map(|(path, v)| {
             let who: Vec<String> = v
                 .iter()
-                .map(|(f, how)| format!("content/{f} ({how})"))
+                .map(|c| format!("content/{} ({})", c.file, c.how))
                 .collect();
+            let at = v
+                .iter()
+                .find(|c| c.how == "alias")
+                .or_else(|| v.iter().find(|c| c.chosen))
+                .unwrap_or(&v[v.len() - 1]);
+            let fix = if at.how == "alias" {
+                "remove or change this alias"
+            } else {
+                "give one of them another `slug` or `path`"
+            };
             Diagnostic::error(
-                Path::new("content").join(&v[0].0),
-                format!(
-                    "{} all publish {path}; give one of them another `slug`, `path` or alias",
-                    who.join(" and ")
-                ),
+                Path::new("content").join(&at.file),
+                format!("{} all publish {path}; {fix}", who.join(" and ")),
             )
+            .at(at.line, 1)
         })
         .collect()
 }

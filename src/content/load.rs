@@ -1,7 +1,7 @@
 //! Reading `content/`: walk the folder, parse every file in parallel, compute URLs, then hand
 //! the items to the library step that links them together.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -27,8 +27,14 @@ struct Found {
     assets: Vec<PathBuf>,
 }
 
-/// Load every page and section, link them into a `Site` (without rendered Markdown).
-pub fn load_site(config: Config, root: &Path, opts: LoadOptions) -> Result<Site, Diagnostics> {
+/// Load every page and section, link them into a `Site` (without rendered Markdown). Problems
+/// that still let the site render (two things at one URL, an unknown taxonomy) come back with
+/// the site; the others are the `Err`.
+pub fn load_site(
+    config: Config,
+    root: &Path,
+    opts: LoadOptions,
+) -> Result<(Site, Vec<Diagnostic>), Diagnostics> {
     let content_dir = root.join("content");
     let found = walk(&content_dir, &config);
     let parsed: Vec<Result<Item, Diagnostic>> = found
@@ -41,14 +47,16 @@ pub fn load_site(config: Config, root: &Path, opts: LoadOptions) -> Result<Site,
     let mut sections = Vec::new();
     for r in parsed {
         match r {
-            Ok(Item::Page(p)) if opts.drafts || !p.meta.draft => pages.push(*p),
-            Ok(Item::Section(s)) if opts.drafts || !s.meta.draft => sections.push(*s),
-            Ok(_) => {}
+            Ok(Item::Page(p)) => pages.push(*p),
+            Ok(Item::Section(s)) => sections.push(*s),
             Err(d) => problems.push(d),
         }
     }
     if problems.has_errors() {
         return Err(problems);
+    }
+    if !opts.drafts {
+        drop_drafts(&mut pages, &mut sections);
     }
     // Stable ids whatever the walk order.
     pages.sort_by(|a, b| a.file.relative.cmp(&b.file.relative));
@@ -64,11 +72,23 @@ pub fn load_site(config: Config, root: &Path, opts: LoadOptions) -> Result<Site,
         translations: HashMap::new(),
         taxonomies: Vec::new(),
     };
-    library::link(&mut site, &mut problems);
-    if problems.has_errors() {
-        return Err(problems);
-    }
-    Ok(site)
+    let mut soft = Diagnostics::default();
+    library::link(&mut site, &mut soft);
+    Ok((site, soft.sorted()))
+}
+
+/// Drafts are left out, and so is everything inside a draft section (as in Zola).
+fn drop_drafts(pages: &mut Vec<Page>, sections: &mut Vec<Section>) {
+    let draft_dirs: HashSet<(String, Vec<String>)> = sections
+        .iter()
+        .filter(|s| s.meta.draft)
+        .map(|s| (s.file.lang.clone(), s.file.components.clone()))
+        .collect();
+    let inside_draft = |lang: &str, comps: &[String]| {
+        (0..=comps.len()).any(|n| draft_dirs.contains(&(lang.to_string(), comps[..n].to_vec())))
+    };
+    pages.retain(|p| !p.meta.draft && !inside_draft(&p.file.lang, &p.file.components));
+    sections.retain(|s| !s.meta.draft && !inside_draft(&s.file.lang, &s.file.components));
 }
 
 fn walk(content_dir: &Path, config: &Config) -> Found {
@@ -129,6 +149,8 @@ fn parse_file(
             reading: reading(split.body),
             body: split.body.to_string(),
             body_line: split.body_line,
+            front_matter: split.front_matter.to_string(),
+            front_matter_line: split.front_matter_line,
             file: info,
             meta,
             ancestors: Vec::new(),
@@ -151,6 +173,8 @@ fn parse_file(
             reading: reading(split.body),
             body: split.body.to_string(),
             body_line: split.body_line,
+            front_matter: split.front_matter.to_string(),
+            front_matter_line: split.front_matter_line,
             file: info,
             meta,
             ancestors: Vec::new(),

@@ -63,6 +63,9 @@ pub struct Reading {
 pub struct Page {
     pub file: FileInfo,
     pub meta: PageMeta,
+    /// The front matter as written and its first line, to locate errors found later.
+    pub front_matter: String,
+    pub front_matter_line: usize,
     pub body: String,
     pub body_line: usize,
     pub slug: String,
@@ -85,6 +88,8 @@ pub struct Page {
 pub struct Section {
     pub file: FileInfo,
     pub meta: SectionMeta,
+    pub front_matter: String,
+    pub front_matter_line: usize,
     pub body: String,
     pub body_line: usize,
     pub path: String,
@@ -102,7 +107,18 @@ pub struct Section {
     pub body_hash: String,
 }
 
+impl Page {
+    /// Line of a front-matter key, for errors about it.
+    pub fn key_line(&self, key: &str) -> usize {
+        front_matter::line_of_key(&self.front_matter, self.front_matter_line, key)
+    }
+}
+
 impl Section {
+    pub fn key_line(&self, key: &str) -> usize {
+        front_matter::line_of_key(&self.front_matter, self.front_matter_line, key)
+    }
+
     pub fn is_index(&self) -> bool {
         self.file.components.is_empty()
     }

@@ -84,7 +84,7 @@ pub fn collect(config: &Config, pages: &[Page]) -> (Vec<Taxonomy>, Vec<Diagnosti
                         lang.code,
                         if known.is_empty() { String::new() } else { format!(" (configured: {})", known.join(", ")) }
                     ),
-                ));
+                ).at(page.key_line(name), 1));
             }
         }
     }

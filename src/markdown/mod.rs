@@ -69,13 +69,17 @@ pub struct Markdown {
     pub toc: Vec<Heading>,
     pub internal_links: Vec<InternalLink>,
     pub external_links: Vec<String>,
+    /// Problems that still let the page render (a broken `@/` link, an image without alt
+    /// text); the build reports them with everything else and then fails.
+    pub problems: Vec<MdError>,
 }
 
 const MORE: &str = "<!-- more -->";
 const MORE_SENTINEL: &str = "<!--SPROUT-MORE-->";
 const CONTINUE: &str = "<span id=\"continue-reading\"></span>";
 
-/// Render one document. All problems found are returned together.
+/// Render one document. Problems that stop rendering (a malformed or unknown shortcode) are
+/// the `Err`; the others come back in `Markdown::problems`.
 pub fn render(
     body: &str,
     settings: &Settings,
@@ -89,9 +93,6 @@ pub fn render(
     let events = state.transform(&expanded.text);
     let mut out = String::with_capacity(expanded.text.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
-    if !state.errors.is_empty() {
-        return Err(state.errors);
-    }
     let out = expanded.insert_html(out);
     let (html, summary) = match out.split_once(MORE_SENTINEL) {
         Some((before, after)) => (
@@ -106,6 +107,7 @@ pub fn render(
         toc: toc::nest(state.headings),
         internal_links: state.internal,
         external_links: state.external,
+        problems: state.problems,
     })
 }
 
@@ -224,7 +226,9 @@ struct State<'s, 'a> {
     headings: Vec<Heading>,
     internal: Vec<InternalLink>,
     external: Vec<String>,
-    errors: Vec<MdError>,
+    problems: Vec<MdError>,
+    /// Offset and alt text of the image being read.
+    image: Option<(usize, String)>,
 }
 
 impl<'s, 'a> State<'s, 'a> {
@@ -241,7 +245,8 @@ impl<'s, 'a> State<'s, 'a> {
             headings: Vec::new(),
             internal: Vec::new(),
             external: Vec::new(),
-            errors: Vec::new(),
+            problems: Vec::new(),
+            image: None,
         }
     }
 
@@ -269,6 +274,7 @@ impl<'s, 'a> State<'s, 'a> {
                 }
                 other => other,
             };
+            self.watch_images(&event, range.start);
             match (&mut heading, event) {
                 (None, Event::Start(t @ Tag::Heading { .. })) => heading = Some((t, Vec::new())),
                 (Some(_), Event::End(TagEnd::Heading(_))) => {
@@ -299,7 +305,7 @@ impl<'s, 'a> State<'s, 'a> {
             let url = match (self.settings.resolve)(file) {
                 Some(p) => p,
                 None => {
-                    self.errors.push(MdError {
+                    self.problems.push(MdError {
                         offset: original,
                         message: format!(
                             "internal link `@/{target}` points to no content file; check the path under content/ (e.g. @/safety/drowning.md)"
@@ -358,6 +364,29 @@ impl<'s, 'a> State<'s, 'a> {
             title,
             id,
         })
+    }
+
+    /// Every image needs a text alternative: `![what it shows](path)`.
+    fn watch_images(&mut self, event: &Event, offset: usize) {
+        match event {
+            Event::Start(Tag::Image { .. }) => self.image = Some((offset, String::new())),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, alt)) = &mut self.image {
+                    alt.push_str(t);
+                }
+            }
+            Event::End(TagEnd::Image) => {
+                if let Some((at, alt)) = self.image.take() {
+                    if alt.trim().is_empty() {
+                        self.problems.push(MdError {
+                            offset: self.expanded.original(at),
+                            message: "image has no alt text; describe what it shows: ![description](path)".into(),
+                        });
+                    }
+                }
+            }
+            _ => {}
+        }
     }
 
     fn heading<'t>(&mut self, tag: Tag<'t>, inner: Vec<Event<'t>>) -> Vec<Event<'t>> {

@@ -109,7 +109,7 @@ fn internal_links_resolve_and_are_recorded() {
 #[test]
 fn broken_internal_link_names_its_offset() {
     let body = "line one\n\nsee [x](@/nope.md)\n";
-    let errs = render_plain(body).unwrap_err();
+    let errs = render_plain(body).unwrap().problems;
     assert_eq!(errs.len(), 1);
     assert_eq!(&body[errs[0].offset..errs[0].offset + 3], "[x]");
     assert!(errs[0].message.contains("@/nope.md"));
@@ -119,7 +119,8 @@ fn broken_internal_link_names_its_offset() {
 fn html_shortcode_replaces_its_paragraph() {
     let out =
         render_plain("intro\n\n{% block(id=\"g-1\") %}\n目标\n{% end %}\n\nafter [x](@/nope.md)")
-            .unwrap_err();
+            .unwrap()
+            .problems;
     // offsets after a shortcode still point into the original text
     assert!(out[0].offset > 30);
     let out = render_plain("intro\n\n{% block(id=\"g-1\") %}\n目标\n{% end %}\n\nafter").unwrap();
@@ -134,6 +135,15 @@ fn html_shortcode_replaces_its_paragraph() {
 fn markdown_shortcode_is_rendered_as_markdown() {
     let out = render_plain("x {{ md() }}").unwrap();
     assert_eq!(out.html, "<p>x <strong>bold from md</strong></p>\n");
+}
+
+#[test]
+fn images_need_alt_text() {
+    let body = "ok ![a river](r.png)\n\nbad ![](x.png)";
+    let problems = render_plain(body).unwrap().problems;
+    assert_eq!(problems.len(), 1);
+    assert_eq!(&body[problems[0].offset..problems[0].offset + 4], "![](");
+    assert!(problems[0].message.contains("alt text"));
 }
 
 #[test]

@@ -98,6 +98,21 @@ fn aliases(r: &Renderer) -> Vec<Result<(String, String), Diagnostic>> {
             ));
         }
     }
+    for t in site
+        .taxonomies
+        .iter()
+        .filter(|t| t.kind.render && t.kind.paginate_by.is_some())
+    {
+        for term in &t.terms {
+            let first = format!("{}{}/1/", term.path, t.kind.paginate_path);
+            list.push((
+                first,
+                term.permalink.clone(),
+                t.lang.clone(),
+                "config.toml".into(),
+            ));
+        }
+    }
     list.into_iter()
         .map(|(from, to, lang, source)| {
             let mut ctx = r.base_context(&lang, None);

@@ -15,7 +15,7 @@ use tera::{Context, Tera};
 use crate::content::Site;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::{Body, Output, file_for};
-use crate::templates::{Shared, Templates, error_chain};
+use crate::templates::{Shared, Templates};
 use crate::values::Values;
 
 /// A page that has no Markdown file: made from data and rendered through a theme template.
@@ -160,7 +160,8 @@ impl<'a> Renderer<'a> {
         ctx
     }
 
-    /// Render `template`; a failure names the source file and the template's message.
+    /// Render `template` for the content at `source`; a missing template is reported on the
+    /// `template` line of the source, a failing one names the template file to fix.
     pub fn render_template(
         &self,
         lang: &str,
@@ -168,20 +169,27 @@ impl<'a> Renderer<'a> {
         ctx: &Context,
         source: &Path,
     ) -> Result<String, Diagnostic> {
+        self.render_at(lang, template, ctx, source, 0)
+    }
+
+    fn render_at(
+        &self,
+        lang: &str,
+        template: &str,
+        ctx: &Context,
+        source: &Path,
+        line: usize,
+    ) -> Result<String, Diagnostic> {
         if !self.templates.has(template) {
             return Err(Diagnostic::error(
                 source,
-                format!(
-                    "template `{template}` does not exist; add templates/{template} or fix the `template` key"
-                ),
-            ));
-        }
-        self.tera(lang).render(template, ctx).map_err(|e| {
-            Diagnostic::error(
-                source,
-                format!("template `{template}`: {}", error_chain(&e)),
+                format!("template `{template}` does not exist; add templates/{template} or fix the `template` key"),
             )
-        })
+            .at(line, if line > 0 { 1 } else { 0 }));
+        }
+        self.tera(lang)
+            .render(template, ctx)
+            .map_err(|e| self.templates.render_error(template, &e, source))
     }
 
     fn page(&self, i: usize) -> Result<(String, String), Diagnostic> {
@@ -189,11 +197,13 @@ impl<'a> Renderer<'a> {
         let mut ctx = self.base_context(&p.file.lang, Some(&p.path));
         ctx.insert("page", &self.values.page_with_neighbours(self.site, i));
         let template = p.meta.template.as_deref().unwrap_or("page.html");
-        let html = self.render_template(
+        let line = p.key_line("template");
+        let html = self.render_at(
             &p.file.lang,
             template,
             &ctx,
             &content_path(&p.file.relative),
+            line,
         )?;
         Ok((p.path.clone(), html))
     }
@@ -216,8 +226,14 @@ impl<'a> Renderer<'a> {
             path = paginate::pager_path(&s.path, &s.meta.paginate_path, pager);
             ctx.insert("paginator", &p);
         }
+        // As in Zola, a paginated section lists its pages only through `paginator`.
         if let Value::Object(m) = &mut section {
-            m.insert("pages".into(), section_pages(self, i));
+            let pages = if s.meta.paginate_by.is_some() {
+                Value::Array(Vec::new())
+            } else {
+                section_pages(self, i)
+            };
+            m.insert("pages".into(), pages);
         }
         ctx.insert("current_path", &path);
         ctx.insert("current_url", &self.site.config.permalink(&path));
@@ -228,11 +244,13 @@ impl<'a> Renderer<'a> {
             "section.html"
         };
         let template = s.meta.template.as_deref().unwrap_or(default);
-        let html = self.render_template(
+        let line = s.key_line("template");
+        let html = self.render_at(
             &s.file.lang,
             template,
             &ctx,
             &content_path(&s.file.relative),
+            line,
         )?;
         Ok((path, html))
     }

@@ -45,6 +45,8 @@ pub struct Shared {
 pub struct Templates {
     base: Tera,
     shortcodes: HashMap<String, ShortcodeKind>,
+    /// Template name → the file it came from (site or theme), for error messages.
+    paths: HashMap<String, PathBuf>,
 }
 
 impl Templates {
@@ -72,8 +74,7 @@ impl Templates {
             .collect();
         all.extend(files.iter().map(|(n, (t, _))| (n.clone(), t.clone())));
         if let Err(e) = tera.add_raw_templates(all) {
-            let (file, msg) = locate_tera_error(&e, &files);
-            problems.push(Diagnostic::error(file, msg));
+            problems.push(locate_tera_error(&e, &files));
         }
         if problems.has_errors() {
             return Err(problems);
@@ -90,10 +91,47 @@ impl Templates {
                 Some((name.to_string(), kind))
             })
             .collect();
+        let paths = files
+            .into_iter()
+            .map(|(name, (_, path))| (name, path))
+            .collect();
         Ok(Templates {
             base: tera,
             shortcodes,
+            paths,
         })
+    }
+
+    /// The file a template came from, or a note that it is built in.
+    pub fn file_of(&self, name: &str) -> PathBuf {
+        self.paths
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| PathBuf::from(format!("(sprout's built-in {name})")))
+    }
+
+    /// Explain a render error: which template file to fix, what went wrong, for which source.
+    pub fn render_error(&self, template: &str, e: &tera::Error, source: &Path) -> Diagnostic {
+        let chain = error_chain(e);
+        let names: Vec<&str> = chain.split('\'').skip(1).step_by(2).collect();
+        let culprit = names
+            .iter()
+            .rev()
+            .find(|n| self.has(n))
+            .copied()
+            .unwrap_or(template);
+        let hint = if chain.contains("not found in context") {
+            "define it, or use `| default(value=...)` where it may be missing"
+        } else {
+            "fix the template"
+        };
+        Diagnostic::error(
+            self.file_of(culprit),
+            format!(
+                "{chain}; {hint} (while rendering {} with {template})",
+                source.display()
+            ),
+        )
     }
 
     pub fn has(&self, name: &str) -> bool {
@@ -148,18 +186,26 @@ fn collect(
     }
 }
 
-/// Tera's parse errors name the template; map that back to its file.
-fn locate_tera_error(
-    e: &tera::Error,
-    files: &BTreeMap<String, (String, PathBuf)>,
-) -> (PathBuf, String) {
+/// Tera's parse errors name the template and a `--> line:column`; map that to its file.
+fn locate_tera_error(e: &tera::Error, files: &BTreeMap<String, (String, PathBuf)>) -> Diagnostic {
     let msg = error_chain(e);
     let file = files
         .iter()
         .find(|(name, _)| msg.contains(&format!("'{name}'")))
         .map(|(_, (_, p))| p.clone())
         .unwrap_or_else(|| PathBuf::from("templates"));
-    (file, format!("template error: {msg}"))
+    let position = msg.split("-->").nth(1).and_then(|rest| {
+        let spot = rest.split_whitespace().next()?;
+        let (l, c) = spot.split_once(':')?;
+        Some((l.parse::<usize>().ok()?, c.parse::<usize>().ok()?))
+    });
+    let (line, col) = position.unwrap_or((0, 0));
+    let detail = msg.rsplit("= ").next().unwrap_or(&msg).trim();
+    Diagnostic::error(
+        file,
+        format!("template syntax error: {detail}; fix the tag or expression here"),
+    )
+    .at(line, col)
 }
 
 /// Tera errors nest their cause; show the whole chain on one line.

@@ -1,0 +1,68 @@
+// Full-page screenshots of key pages in both languages at phone and desktop width, saved to
+// tests/browser/artifacts/screenshots/ for people to look at. At 390 px nothing scrolls sideways.
+
+import assert from "node:assert/strict";
+import { statSync } from "node:fs";
+import path from "node:path";
+import { after, before, test } from "node:test";
+import { ARTIFACTS, LANGS, ensureDir, launchBrowser, openPage, realConsoleErrors, slug, startSite, visit } from "./helpers.mjs";
+
+const PAGES = ["/", "/plan/health/", "/safety/drowning/", "/indicators/neonatal-mortality/"];
+const WIDTHS = [
+  { width: 390, height: 844 },
+  { width: 1280, height: 900 },
+];
+const OUT = path.join(ARTIFACTS, "screenshots");
+
+let site;
+let browser;
+
+before(async () => {
+  site = await startSite();
+  browser = await launchBrowser();
+  ensureDir(OUT);
+});
+
+after(async () => {
+  await browser?.close();
+  await site?.close();
+});
+
+for (const l of LANGS) {
+  for (const p of PAGES) {
+    for (const vp of WIDTHS) {
+      const sitePath = l.prefix + p;
+      test(`${sitePath} at ${vp.width} px`, { timeout: 60_000 }, async () => {
+        const { page, log, close } = await openPage(browser, vp);
+        try {
+          const res = await visit(page, site, sitePath);
+          assert.equal(res.status(), 200);
+          const file = path.join(OUT, `${l.code}-${slug(p)}-${vp.width}.png`);
+          await page.screenshot({ path: file, fullPage: true, animations: "disabled" });
+          assert.ok(statSync(file).size > 0, `${file} is empty`);
+          if (vp.width === 390) {
+            const widths = await page.evaluate(() => {
+              const wide = [];
+              for (const el of document.body.querySelectorAll("*")) {
+                const r = el.getBoundingClientRect();
+                if (r.right > document.documentElement.clientWidth + 1 && r.width > 0) {
+                  wide.push(`${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""}${el.className && typeof el.className === "string" ? "." + el.className.trim().replace(/\s+/g, ".") : ""} right=${Math.round(r.right)}`);
+                }
+              }
+              return { scrollWidth: document.documentElement.scrollWidth, wide: wide.slice(0, 10) };
+            });
+            assert.ok(
+              widths.scrollWidth <= 390,
+              `${sitePath} scrolls sideways at 390 px: scrollWidth ${widths.scrollWidth}; elements past the right edge: ${widths.wide.join(", ")}`,
+            );
+          }
+          assert.deepEqual(realConsoleErrors(log), [], "console errors");
+          assert.deepEqual(log.pageErrors, [], "page errors");
+          assert.deepEqual(log.foreign, [], "requests to other hosts");
+        } finally {
+          await close();
+        }
+      });
+    }
+  }
+}
