@@ -82,7 +82,7 @@ measure() { # name output-dir command...
       exit 1
     fi
     printf '   %-16s run %d: %s\n' "$name" "$i" \
-      "$(sed -n 's/.*Elapsed (wall clock) time[^:]*: *//p' "$LOGS/$name.$i.time") wall"
+      "$(sed -n 's/.*Elapsed (wall clock) time.*: //p' "$LOGS/$name.$i.time") wall, $(sed -n 's/.*Maximum resident set size (kbytes): //p' "$LOGS/$name.$i.time") KB peak RSS"
   done
   find "$dest" -name '*.html' | wc -l >"$LOGS/$name.html"
   find "$dest" -type f | wc -l >"$LOGS/$name.files"

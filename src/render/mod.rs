@@ -265,6 +265,7 @@ impl<'a> Renderer<'a> {
             .map(|term| crate::templates::term_value(self.values, term, true))
             .collect();
         ctx.insert("terms", &terms);
+        ctx.insert("alternates", &self.taxonomy_alternates(t, None));
         let template = self.taxonomy_template(&tax.kind.name, "list");
         let html = self.render_template(&tax.lang, &template, &ctx, Path::new("config.toml"))?;
         Ok((tax.path.clone(), html))
@@ -295,9 +296,34 @@ impl<'a> Renderer<'a> {
             "term",
             &crate::templates::term_value(self.values, term, true),
         );
+        ctx.insert("alternates", &self.taxonomy_alternates(t, Some(&term.slug)));
         let template = self.taxonomy_template(&tax.kind.name, "single");
         let html = self.render_template(&tax.lang, &template, &ctx, Path::new("config.toml"))?;
         Ok((path, html))
+    }
+
+    /// The same taxonomy list or term in every language; a language without the term gets its
+    /// taxonomy list (`exact = false`), one without the taxonomy its home page.
+    fn taxonomy_alternates(&self, t: usize, term_slug: Option<&str>) -> Value {
+        let site = self.site;
+        let kind = &site.taxonomies[t].kind.name;
+        let list: Vec<Value> = site
+            .config
+            .languages
+            .iter()
+            .map(|l| {
+                let tax = site.taxonomies.iter().find(|x| &x.kind.name == kind && x.lang == l.code);
+                let term = tax.and_then(|x| term_slug.and_then(|slug| x.terms.iter().find(|tm| tm.slug == slug)));
+                let (permalink, exact) = match (tax, term, term_slug) {
+                    (Some(_), Some(tm), _) => (tm.permalink.clone(), true),
+                    (Some(x), None, None) => (x.permalink.clone(), true),
+                    (Some(x), None, Some(_)) => (x.permalink.clone(), false),
+                    (None, _, _) => (site.config.permalink(&site.config.lang_prefix(&l.code)), false),
+                };
+                serde_json::json!({"lang": l.code, "language_tag": l.language_tag, "permalink": permalink, "title": null, "exact": exact})
+            })
+            .collect();
+        Value::Array(list)
     }
 
     fn taxonomy_template(&self, name: &str, kind: &str) -> String {
@@ -312,7 +338,26 @@ impl<'a> Renderer<'a> {
     fn not_found(&self, l: usize) -> Result<(String, String), Diagnostic> {
         let lang = &self.site.config.languages[l].code;
         let path = format!("{}404.html", self.site.config.lang_prefix(lang));
-        let ctx = self.base_context(lang, None);
+        let mut ctx = self.base_context(lang, None);
+        let homes: Vec<(String, String, Option<String>)> = self
+            .site
+            .config
+            .languages
+            .iter()
+            .map(|l| {
+                (
+                    l.code.clone(),
+                    self.site
+                        .config
+                        .permalink(&self.site.config.lang_prefix(&l.code)),
+                    None,
+                )
+            })
+            .collect();
+        ctx.insert(
+            "alternates",
+            &fallback(virtual_alternates(self.site, &homes)),
+        );
         let html = self.render_template(lang, "404.html", &ctx, Path::new("templates/404.html"))?;
         Ok((path, html))
     }
@@ -371,6 +416,16 @@ fn section_pages(r: &Renderer, i: usize) -> Value {
 
 pub fn content_path(relative: &str) -> PathBuf {
     Path::new("content").join(relative)
+}
+
+/// Mark every alternate as a fallback (the page itself has no translation).
+fn fallback(mut alternates: Value) -> Value {
+    if let Value::Array(list) = &mut alternates {
+        for a in list {
+            a["exact"] = Value::Bool(false);
+        }
+    }
+    alternates
 }
 
 /// The `alternates` value for a virtual page's `page` object.

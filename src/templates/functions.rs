@@ -414,15 +414,23 @@ fn get_az_index(shared: &Shared, lang: &str, args: &HashMap<String, Value>) -> R
     ))
 }
 
-/// Latin transliteration for sorting (儿童 → "er tong"), numbers and marks dropped.
+/// Latin transliteration for sorting (儿童 → "er tong"); marks, and numbers before the first
+/// letter ("(1) Children…", "2030年…"), are dropped so a title sorts under its first letter.
 pub fn sort_key(title: &str) -> String {
-    deunicode::deunicode(title)
+    let latin: String = deunicode::deunicode(title)
         .to_lowercase()
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || *c == ' ')
-        .collect::<String>()
-        .trim()
-        .to_string()
+        .collect();
+    let start = latin
+        .find(|c: char| c.is_ascii_alphabetic())
+        .unwrap_or(latin.len());
+    let key = latin[start..].trim();
+    if key.is_empty() {
+        latin.trim().to_string()
+    } else {
+        key.to_string()
+    }
 }
 
 /// `qr_code(url=..., label=...)`: inline SVG, safe to print unescaped.
@@ -457,6 +465,7 @@ mod tests {
     fn chinese_titles_sort_by_pinyin() {
         assert!(sort_key("儿童安全") < sort_key("预防溺水"));
         assert!(sort_key("Bullying") < sort_key("drowning"));
+        assert!(sort_key("(1) Children and health").starts_with("children"));
     }
 
     #[test]

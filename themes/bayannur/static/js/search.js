@@ -20,7 +20,9 @@
   function load() {
     if (!engine) {
       engine = import(d.pagefind).then(function (pf) {
-        return pf.options({ excerptLength: 24 }).then(function () { return pf; });
+        // Searching on the page itself saves the 43 KB worker script on a first search.
+        // Short indicator pages should not outrank the guidance that answers a parent's question.
+        return pf.options({ excerptLength: 24, noWorker: true, ranking: { pageLength: 0.1, termFrequency: 1.0 } }).then(function () { return pf; });
       });
     }
     return engine;
