@@ -347,7 +347,7 @@ fn practical_pages_use_only_numbers_from_the_plan_or_the_national_figures() {
                 let text =
                     std::fs::read_to_string(root.join("content").join(section).join(&f)).unwrap();
                 let body = text.splitn(3, "+++").nth(2).unwrap_or("");
-                let fm = text.splitn(3, "+++").nth(1).unwrap_or("");
+                let fm = text.split("+++").nth(1).unwrap_or("");
                 let messages = fm
                     .split("key_messages")
                     .nth(1)

@@ -376,13 +376,15 @@ impl<'s, 'a> State<'s, 'a> {
                 }
             }
             Event::End(TagEnd::Image) => {
-                if let Some((at, alt)) = self.image.take() {
-                    if alt.trim().is_empty() {
-                        self.problems.push(MdError {
-                            offset: self.expanded.original(at),
-                            message: "image has no alt text; describe what it shows: ![description](path)".into(),
-                        });
-                    }
+                if let Some((at, alt)) = self.image.take()
+                    && alt.trim().is_empty()
+                {
+                    self.problems.push(MdError {
+                        offset: self.expanded.original(at),
+                        message:
+                            "image has no alt text; describe what it shows: ![description](path)"
+                                .into(),
+                    });
                 }
             }
             _ => {}
