@@ -114,11 +114,7 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildFailed> {
     let virtuals = steps.run("generated pages", || indicators::pages(&site, &data));
     let site = Arc::new(site);
     let values = Arc::new(steps.run("values", || Values::new(&site)));
-    let shared = Arc::new(Shared {
-        site: site.clone(),
-        values: values.clone(),
-        data_cache: Default::default(),
-    });
+    let shared = Arc::new(Shared::new(site.clone(), values.clone()));
     let renderer = Renderer::new(&site, &values, &templates, &virtuals, shared);
     let mut output = steps.run("render", || renderer.render()).map_err(failed)?;
     steps.run("downloads", || {

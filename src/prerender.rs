@@ -32,11 +32,7 @@ pub fn render_all(
 ) -> Result<(Site, Vec<Diagnostic>), Diagnostics> {
     let site = Arc::new(site);
     let values = Arc::new(Values::new(&site));
-    let shared = Arc::new(Shared {
-        site: site.clone(),
-        values: values.clone(),
-        data_cache: Default::default(),
-    });
+    let shared = Arc::new(Shared::new(site.clone(), values.clone()));
     let teras: HashMap<String, Tera> = site
         .config
         .languages

@@ -116,7 +116,12 @@ fn rebuild(opts: &BuildOptions, live: &Arc<RwLock<Live>>) -> Option<String> {
         }
         Err(failed) => {
             let msg = failed.to_string();
-            eprintln!("{msg}\n(still serving the last good build)");
+            let note = if l.output.is_empty() {
+                "(nothing built yet: pages show this error until it is fixed)"
+            } else {
+                "(still serving the last good build)"
+            };
+            eprintln!("{msg}\n{note}");
             l.error = Some(msg.clone());
             Some(msg)
         }
@@ -205,6 +210,10 @@ async fn handle(State(state): State<AppState>, req: Request<HttpBody>) -> Respon
 
 fn serve_file(state: &AppState, rel: &str, path: &str) -> Response<HttpBody> {
     let l = state.live.read().unwrap_or_else(|e| e.into_inner());
+    if l.output.is_empty() {
+        let error = l.error.clone().unwrap_or_default();
+        return error_page(&error, &l.base_path);
+    }
     let candidates = [
         rel.to_string(),
         format!("{rel}index.html"),
@@ -308,6 +317,19 @@ pub fn inject_reload(html: Vec<u8>, base: &str) -> Vec<u8> {
         None => s.push_str(&tag),
     }
     s.into_bytes()
+}
+
+/// Shown while the site has never built: the error, and the script that reloads once fixed.
+fn error_page(error: &str, base: &str) -> Response<HttpBody> {
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>sprout: build error</title></head><body><h1>The site did not build</h1><pre>{}</pre></body></html>",
+        html_escape::encode_text(error)
+    );
+    typed(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "text/html; charset=utf-8",
+        inject_reload(html.into_bytes(), base),
+    )
 }
 
 fn typed(status: StatusCode, mime: &str, body: Vec<u8>) -> Response<HttpBody> {

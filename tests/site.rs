@@ -369,3 +369,23 @@ fn practical_pages_use_only_numbers_from_the_plan_or_the_national_figures() {
         "numbers not from the plan or the national figures: {found:#?}"
     );
 }
+
+#[test]
+fn plan_index_shows_the_structure_with_counts() {
+    let h = html("plan/index.html");
+    for part in [
+        "一、指导思想、基本原则和总体目标",
+        "二、发展领域、主要目标和策略措施",
+        "三、组织实施",
+        "四、监测评估",
+        "术语表",
+    ] {
+        assert!(h.contains(part), "plan index lacks {part}");
+    }
+    assert!(h.contains("13 项主要目标，15 项策略措施"), "health counts");
+    assert!(html("en/plan/index.html").contains("13 main goals, 15 strategic measures"));
+    assert!(
+        h.contains("[bookmark: _Toc2170]"),
+        "the errata list the removed bookmark"
+    );
+}

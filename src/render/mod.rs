@@ -41,6 +41,8 @@ pub struct Renderer<'a> {
     pub templates: &'a Templates,
     pub virtuals: &'a [VirtualPage],
     teras: HashMap<String, Tera>,
+    /// `config` as each language's templates see it, built once.
+    configs: HashMap<String, Value>,
 }
 
 enum Job {
@@ -71,12 +73,19 @@ impl<'a> Renderer<'a> {
                 )
             })
             .collect();
+        let configs = site
+            .config
+            .languages
+            .iter()
+            .map(|l| (l.code.clone(), site.config.to_template_value(&l.code)))
+            .collect();
         Renderer {
             site,
             values,
             templates,
             virtuals,
             teras,
+            configs,
         }
     }
 
@@ -151,7 +160,10 @@ impl<'a> Renderer<'a> {
 
     pub fn base_context(&self, lang: &str, path: Option<&str>) -> Context {
         let mut ctx = Context::new();
-        ctx.insert("config", &self.site.config.to_template_value(lang));
+        match self.configs.get(lang) {
+            Some(c) => ctx.insert("config", c),
+            None => ctx.insert("config", &self.site.config.to_template_value(lang)),
+        }
         ctx.insert("lang", lang);
         if let Some(p) = path {
             ctx.insert("current_path", p);

@@ -131,7 +131,7 @@ fn get_url(shared: &Shared, args: &HashMap<String, Value>) -> Result<Value> {
         url.pop();
     }
     if opt_bool(args, "cachebust", false) {
-        let h = static_hash(&site.root, config.theme.as_deref(), path).ok_or_else(|| {
+        let h = cached_hash(shared, path).ok_or_else(|| {
             Error::msg(format!(
                 "`get_url`: cannot cachebust `{path}`: no such file in static/"
             ))
@@ -139,6 +139,17 @@ fn get_url(shared: &Shared, args: &HashMap<String, Value>) -> Result<Value> {
         url = format!("{url}?h={h}");
     }
     Ok(Value::String(url))
+}
+
+fn cached_hash(shared: &Shared, path: &str) -> Option<String> {
+    if let Some(h) = shared.hash_cache.lock().ok()?.get(path) {
+        return h.clone();
+    }
+    let h = static_hash(&shared.site.root, shared.site.config.theme.as_deref(), path);
+    if let Ok(mut cache) = shared.hash_cache.lock() {
+        cache.insert(path.to_string(), h.clone());
+    }
+    h
 }
 
 /// Hash of a static file (site first, then theme), for cache-busting URLs.

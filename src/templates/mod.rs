@@ -38,6 +38,19 @@ pub struct Shared {
     pub site: Arc<Site>,
     pub values: Arc<Values>,
     pub data_cache: Mutex<HashMap<(PathBuf, String), Value>>,
+    /// Cache-busting hashes of static files, computed once per build, not once per page.
+    pub hash_cache: Mutex<HashMap<String, Option<String>>>,
+}
+
+impl Shared {
+    pub fn new(site: Arc<Site>, values: Arc<Values>) -> Shared {
+        Shared {
+            site,
+            values,
+            data_cache: Default::default(),
+            hash_cache: Default::default(),
+        }
+    }
 }
 
 /// All templates, parsed once; `for_language` adds the functions bound to one language.
