@@ -75,12 +75,13 @@ measure() { # name output-dir command...
   for i in $(seq 1 "$RUNS"); do
     rm -rf "$dest"
     sync
-    cut -d' ' -f1 /proc/loadavg >"$LOGS/$name.$i.load"
+    head -1 /proc/stat >"$LOGS/$name.$i.stat"
     if ! /usr/bin/time -v -o "$LOGS/$name.$i.time" "$@" >"$LOGS/$name.$i.log" 2>&1; then
       echo "run.sh: $name run $i failed; see $LOGS/$name.$i.log" >&2
       tail -20 "$LOGS/$name.$i.log" >&2
       exit 1
     fi
+    head -1 /proc/stat >>"$LOGS/$name.$i.stat"
     printf '   %-16s run %d: %s\n' "$name" "$i" \
       "$(sed -n 's/.*Elapsed (wall clock) time.*: //p' "$LOGS/$name.$i.time") wall, $(sed -n 's/.*Maximum resident set size (kbytes): //p' "$LOGS/$name.$i.time") KB peak RSS"
   done
@@ -137,7 +138,7 @@ SYNTHETIC=$(find "$OUT/site/content" -path '*/section-*/*' -name '*.md' ! -name 
 } >"$LOGS/env.txt"
 
 python3 - "$LOGS" "$PAGES" "$RUNS" "$HUGO" <<'PY' | tee "$OUT/results.txt"
-import re, statistics, sys
+import os, re, statistics, sys
 from pathlib import Path
 
 logs, pages, runs, hugo = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4] == "1"
@@ -154,8 +155,13 @@ def runs_of(name):
         rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", t).group(1))
         user = float(re.search(r"User time \(seconds\): (\S+)", t).group(1))
         sys_ = float(re.search(r"System time \(seconds\): (\S+)", t).group(1))
-        load = float((logs / f"{name}.{i}.load").read_text())
-        out.append((w, rss, user + sys_, load))
+        # CPU time the rest of the machine used during the run: busy time from /proc/stat
+        # minus this run's own user + system time, as a share of all cores.
+        before, after = [[int(x) for x in l.split()[1:]] for l in (logs / f"{name}.{i}.stat").read_text().splitlines()]
+        d = [b - a for a, b in zip(before[:8], after[:8])]  # user .. steal (guest is in user)
+        busy = (sum(d) - d[3] - d[4]) / os.sysconf("SC_CLK_TCK")
+        others = max(0.0, busy - user - sys_) / (w * os.cpu_count()) * 100
+        out.append((w, rss, user + sys_, others))
     return out
 
 configs = [("sprout, search on", "sprout-search"), ("sprout, search off", "sprout-nosearch")]
@@ -164,18 +170,19 @@ if hugo:
 rows = {}
 print((logs / "env.txt").read_text().rstrip())
 print()
-print(f"{'configuration':<19} {'wall':>7} {'(min-max)':>13} {'pages/s':>7} {'CPU s':>6} {'peak RSS':>9} {'files':>6} {'load':>5}")
+print(f"{'configuration':<19} {'wall':>7} {'(min-max)':>13} {'pages/s':>7} {'CPU s':>6} {'peak RSS':>9} {'files':>6} {'others':>6}")
 for label, name in configs:
     r = runs_of(name)
     w = statistics.median(x[0] for x in r)
     rss = statistics.median(x[1] for x in r) / 1024
     cpu = statistics.median(x[2] for x in r)
-    load = statistics.median(x[3] for x in r)
+    others = statistics.median(x[3] for x in r)
     files = int((logs / f"{name}.files").read_text())
     rows[name] = (w, rss, cpu)
     lo, hi = min(x[0] for x in r), max(x[0] for x in r)
-    print(f"{label:<19} {w:>6.1f}s {f'({lo:.1f}-{hi:.1f})':>13} {pages / w:>7.0f} {cpu:>6.1f} {rss:>6.0f} MB {files:>6} {load:>5.1f}")
-print("wall, CPU s (user+sys) and peak RSS: medians; load: 1-minute load average before the run")
+    print(f"{label:<19} {w:>6.1f}s {f'({lo:.1f}-{hi:.1f})':>13} {pages / w:>7.0f} {cpu:>6.1f} {rss:>6.0f} MB {files:>6} {others:>5.0f}%")
+print("medians of the runs; CPU s = user + system time; others = CPU the rest of the machine used")
+print("during the run, as a share of all cores (other people's work makes wall times noisy)")
 if hugo:
     print()
     h = rows["hugo"]

@@ -118,18 +118,21 @@ fn render_one(
         }
     };
     let shown = Path::new("content").join(file);
-    let mut context = Context::new();
-    context.insert("config", &site.config.to_template_value(lang));
-    context.insert("lang", lang);
-    match item {
-        ItemRef::Page(i) => context.insert("page", &values.pages[i]),
-        ItemRef::Section(i) => context.insert("section", &values.sections[i]),
-    }
-    let tera = &teras[lang.as_str()];
+    let make_context = move || {
+        let mut context = Context::new();
+        context.insert("config", &site.config.to_template_value(lang));
+        context.insert("lang", lang);
+        match item {
+            ItemRef::Page(i) => context.insert("page", &values.pages[i]),
+            ItemRef::Section(i) => context.insert("section", &values.sections[i]),
+        }
+        context
+    };
     let renderer = ShortcodeRenderer {
-        tera,
+        tera: &teras[lang.as_str()],
         templates,
-        context,
+        make_context: Box::new(make_context),
+        context: Default::default(),
     };
     let resolve = |p: &str| site.lookup(p).map(|i| site.permalink_of(i).to_string());
     let settings = Settings {

@@ -7,7 +7,9 @@ use serde_json::{Map, Value, json};
 
 use crate::content::{ItemRef, Page, Section, Site};
 
-/// Pre-serialized pages and sections (sections without their `pages`, added on demand).
+/// Pre-serialized pages and sections. Page values leave out `content` (it stays in the `Site`
+/// once) and sections leave out `pages`; both are added when a template needs them,
+/// so a build does not hold or clone every page's HTML several times.
 #[derive(Debug, Default)]
 pub struct Values {
     pub pages: Vec<Value>,
@@ -47,9 +49,22 @@ impl Values {
         Values { pages, sections }
     }
 
-    /// A page as its own template sees it: with `lower` and `higher` neighbours.
-    pub fn page_with_neighbours(&self, site: &Site, id: usize) -> Value {
+    /// A page; `full` adds its `content`.
+    pub fn page(&self, site: &Site, id: usize, full: bool) -> Value {
         let mut v = self.pages[id].clone();
+        if let (true, Value::Object(m)) = (full, &mut v) {
+            m.insert(
+                "content".into(),
+                Value::String(site.pages[id].rendered.content.clone()),
+            );
+        }
+        v
+    }
+
+    /// A page as its own template sees it: with `lower` and `higher` neighbours (these without
+    /// their content, which neighbour links never show).
+    pub fn page_with_neighbours(&self, site: &Site, id: usize) -> Value {
+        let mut v = self.page(site, id, true);
         let p = &site.pages[id];
         if let Value::Object(m) = &mut v {
             m.insert(
@@ -72,7 +87,7 @@ impl Values {
                 site.sections[id]
                     .pages
                     .iter()
-                    .map(|p| self.pages[*p].clone())
+                    .map(|p| self.page(site, *p, true))
                     .collect()
             } else {
                 Vec::new()
@@ -202,7 +217,6 @@ fn page_value(site: &Site, id: usize, p: &Page, backlinks: &[Value]) -> Value {
     let mut m = Map::new();
     m.insert("relative_path".into(), json!(p.file.relative));
     m.insert("colocated_path".into(), json!(colocated(&p.file)));
-    m.insert("content".into(), json!(p.rendered.content));
     m.insert("permalink".into(), json!(p.permalink));
     m.insert("slug".into(), json!(p.slug));
     m.insert(

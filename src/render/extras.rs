@@ -4,7 +4,6 @@
 use std::path::Path;
 
 use serde_json::{Value, json};
-use tera::Context;
 
 use super::{Renderer, content_path, paginate};
 use crate::content::{ItemRef, PageId, Site};
@@ -24,14 +23,14 @@ pub fn add(r: &Renderer, output: &mut Output, problems: &mut Diagnostics) {
     }
     let cfg = &r.site.config;
     if cfg.generate_sitemap {
-        let mut ctx = Context::new();
+        let mut ctx = super::Vars::default();
         ctx.insert("config", &cfg.to_template_value(&cfg.default_language));
         ctx.insert("entries", &sitemap_entries(r));
         push(
             r.render_template(
                 &cfg.default_language,
                 "sitemap.xml",
-                &ctx,
+                ctx,
                 Path::new("templates/sitemap.xml"),
             )
             .map(|s| ("sitemap.xml".to_string(), s)),
@@ -43,7 +42,7 @@ pub fn add(r: &Renderer, output: &mut Output, problems: &mut Diagnostics) {
             r.render_template(
                 &cfg.default_language,
                 "robots.txt",
-                &ctx,
+                ctx,
                 Path::new("templates/robots.txt"),
             )
             .map(|s| ("robots.txt".to_string(), s)),
@@ -117,7 +116,7 @@ fn aliases(r: &Renderer) -> Vec<Result<(String, String), Diagnostic>> {
         .map(|(from, to, lang, source)| {
             let mut ctx = r.base_context(&lang, None);
             ctx.insert("url", &to);
-            r.render_template(&lang, "internal/alias.html", &ctx, &source)
+            r.render_template(&lang, "internal/alias.html", ctx, &source)
                 .map(|html| (file_for(&from), html))
         })
         .collect()
@@ -193,7 +192,7 @@ fn feeds(r: &Renderer) -> Vec<Result<(String, String), Diagnostic>> {
         for name in filenames {
             let path = format!("{dir}{name}");
             let mut ctx = r.base_context(&lang, None);
-            let pages: Vec<Value> = ids.iter().map(|i| r.values.pages[*i].clone()).collect();
+            let pages: Vec<Value> = ids.iter().map(|i| r.values.page(site, *i, true)).collect();
             let last = ids
                 .iter()
                 .filter_map(|i| {
@@ -206,15 +205,15 @@ fn feeds(r: &Renderer) -> Vec<Result<(String, String), Diagnostic>> {
                 })
                 .max()
                 .map_or_else(|| "1970-01-01".to_string(), |(_, t)| t);
-            ctx.insert("pages", &pages);
+            ctx.put("pages", Value::Array(pages));
             ctx.insert("feed_url", &site.config.permalink(&path));
             ctx.insert("alternate_url", &site.config.permalink(&dir));
             ctx.insert("last_updated", &last);
             if let Some((k, v)) = &extra {
-                ctx.insert(*k, v);
+                ctx.insert(k, v);
             }
             out.push(
-                r.render_template(&lang, &name, &ctx, Path::new("config.toml"))
+                r.render_template(&lang, &name, ctx, Path::new("config.toml"))
                     .map(|s| (path.trim_start_matches('/').to_string(), s)),
             );
         }

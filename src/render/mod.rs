@@ -158,12 +158,13 @@ impl<'a> Renderer<'a> {
             .unwrap_or_else(|| &self.teras[&self.site.config.default_language])
     }
 
-    pub fn base_context(&self, lang: &str, path: Option<&str>) -> Context {
-        let mut ctx = Context::new();
-        match self.configs.get(lang) {
-            Some(c) => ctx.insert("config", c),
-            None => ctx.insert("config", &self.site.config.to_template_value(lang)),
-        }
+    pub fn base_context(&self, lang: &str, path: Option<&str>) -> Vars {
+        let mut ctx = Vars::default();
+        let config = match self.configs.get(lang) {
+            Some(c) => c.clone(),
+            None => self.site.config.to_template_value(lang),
+        };
+        ctx.put("config", config);
         ctx.insert("lang", lang);
         if let Some(p) = path {
             ctx.insert("current_path", p);
@@ -178,7 +179,7 @@ impl<'a> Renderer<'a> {
         &self,
         lang: &str,
         template: &str,
-        ctx: &Context,
+        ctx: Vars,
         source: &Path,
     ) -> Result<String, Diagnostic> {
         self.render_at(lang, template, ctx, source, 0)
@@ -188,7 +189,7 @@ impl<'a> Renderer<'a> {
         &self,
         lang: &str,
         template: &str,
-        ctx: &Context,
+        ctx: Vars,
         source: &Path,
         line: usize,
     ) -> Result<String, Diagnostic> {
@@ -200,20 +201,20 @@ impl<'a> Renderer<'a> {
             .at(line, if line > 0 { 1 } else { 0 }));
         }
         self.tera(lang)
-            .render(template, ctx)
+            .render(template, &ctx.into_context())
             .map_err(|e| self.templates.render_error(template, &e, source))
     }
 
     fn page(&self, i: usize) -> Result<(String, String), Diagnostic> {
         let p = &self.site.pages[i];
         let mut ctx = self.base_context(&p.file.lang, Some(&p.path));
-        ctx.insert("page", &self.values.page_with_neighbours(self.site, i));
+        ctx.put("page", self.values.page_with_neighbours(self.site, i));
         let template = p.meta.template.as_deref().unwrap_or("page.html");
         let line = p.key_line("template");
         let html = self.render_at(
             &p.file.lang,
             template,
-            &ctx,
+            ctx,
             &content_path(&p.file.relative),
             line,
         )?;
@@ -249,7 +250,7 @@ impl<'a> Renderer<'a> {
         }
         ctx.insert("current_path", &path);
         ctx.insert("current_url", &self.site.config.permalink(&path));
-        ctx.insert("section", &section);
+        ctx.put("section", section);
         let default = if s.is_index() {
             "index.html"
         } else {
@@ -260,7 +261,7 @@ impl<'a> Renderer<'a> {
         let html = self.render_at(
             &s.file.lang,
             template,
-            &ctx,
+            ctx,
             &content_path(&s.file.relative),
             line,
         )?;
@@ -274,12 +275,12 @@ impl<'a> Renderer<'a> {
         let terms: Vec<Value> = tax
             .terms
             .iter()
-            .map(|term| crate::templates::term_value(self.values, term, true))
+            .map(|term| crate::templates::term_value(self.values, self.site, term, true, false))
             .collect();
-        ctx.insert("terms", &terms);
+        ctx.put("terms", Value::Array(terms));
         ctx.insert("alternates", &self.taxonomy_alternates(t, None));
         let template = self.taxonomy_template(&tax.kind.name, "list");
-        let html = self.render_template(&tax.lang, &template, &ctx, Path::new("config.toml"))?;
+        let html = self.render_template(&tax.lang, &template, ctx, Path::new("config.toml"))?;
         Ok((tax.path.clone(), html))
     }
 
@@ -306,11 +307,11 @@ impl<'a> Renderer<'a> {
         ctx.insert("taxonomy", &tax.kind);
         ctx.insert(
             "term",
-            &crate::templates::term_value(self.values, term, true),
+            &crate::templates::term_value(self.values, self.site, term, true, false),
         );
         ctx.insert("alternates", &self.taxonomy_alternates(t, Some(&term.slug)));
         let template = self.taxonomy_template(&tax.kind.name, "single");
-        let html = self.render_template(&tax.lang, &template, &ctx, Path::new("config.toml"))?;
+        let html = self.render_template(&tax.lang, &template, ctx, Path::new("config.toml"))?;
         Ok((path, html))
     }
 
@@ -370,7 +371,7 @@ impl<'a> Renderer<'a> {
             "alternates",
             &fallback(virtual_alternates(self.site, &homes)),
         );
-        let html = self.render_template(lang, "404.html", &ctx, Path::new("templates/404.html"))?;
+        let html = self.render_template(lang, "404.html", ctx, Path::new("templates/404.html"))?;
         Ok((path, html))
     }
 
@@ -382,7 +383,7 @@ impl<'a> Renderer<'a> {
             ctx.insert(k, val);
         }
         let source = PathBuf::from(format!("templates/{}", vp.template));
-        let html = self.render_template(&vp.lang, &vp.template, &ctx, &source)?;
+        let html = self.render_template(&vp.lang, &vp.template, ctx, &source)?;
         Ok((vp.path.clone(), html))
     }
 
@@ -421,13 +422,36 @@ fn section_pages(r: &Renderer, i: usize) -> Value {
         r.site.sections[i]
             .pages
             .iter()
-            .map(|p| r.values.pages[*p].clone())
+            .map(|p| r.values.page(r.site, *p, true))
             .collect(),
     )
 }
 
 pub fn content_path(relative: &str) -> PathBuf {
     Path::new("content").join(relative)
+}
+
+/// Template variables, moved (not copied) into Tera's context when rendering.
+#[derive(Debug, Default)]
+pub struct Vars(Map<String, Value>);
+
+impl Vars {
+    /// Add a value that is serialized first (small values).
+    pub fn insert<T: serde::Serialize + ?Sized>(&mut self, key: &str, value: &T) {
+        self.0.insert(
+            key.to_string(),
+            serde_json::to_value(value).unwrap_or(Value::Null),
+        );
+    }
+
+    /// Add a value the caller owns, without copying it.
+    pub fn put(&mut self, key: &str, value: Value) {
+        self.0.insert(key.to_string(), value);
+    }
+
+    pub fn into_context(self) -> Context {
+        Context::from_value(Value::Object(self.0)).unwrap_or_default()
+    }
 }
 
 /// Mark every alternate as a fallback (the page itself has no translation).

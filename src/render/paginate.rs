@@ -48,7 +48,7 @@ pub fn paginator(
         .iter()
         .skip(index * by)
         .take(by)
-        .map(|p| r.values.pages[*p].clone())
+        .map(|p| r.values.page(r.site, *p, true))
         .collect();
     json!({
         "paginate_by": by,

@@ -164,10 +164,13 @@ fn static_hash(root: &Path, theme: Option<&str>, path: &str) -> Option<String> {
     Some(d[..10].iter().map(|b| format!("{b:02x}")).collect())
 }
 
+/// `get_page(path, lang?, metadata_only?)`: like `get_section`, sprout also takes
+/// `metadata_only = true` to leave out the page's content, for lookups of titles and anchors.
 fn get_page(shared: &Shared, args: &HashMap<String, Value>) -> Result<Value> {
     let path = arg_str(args, "path", "get_page")?;
+    let full = !opt_bool(args, "metadata_only", false);
     match find_item(&shared.site, path, opt_str(args, "lang")) {
-        Some(ItemRef::Page(i)) => Ok(shared.values.pages[i].clone()),
+        Some(ItemRef::Page(i)) => Ok(shared.values.page(&shared.site, i, full)),
         _ => Err(Error::msg(format!(
             "`get_page`: no page `{path}` under content/"
         ))),
@@ -210,11 +213,19 @@ fn find_taxonomy<'a>(
     Ok(found)
 }
 
-pub fn term_value(values: &Values, term: &Term, with_pages: bool) -> Value {
+/// A taxonomy term as templates see it; `content` says whether its pages carry their content
+/// (a list of every term does not need it, and would copy the whole site).
+pub fn term_value(
+    values: &Values,
+    site: &Site,
+    term: &Term,
+    with_pages: bool,
+    content: bool,
+) -> Value {
     let pages: Vec<Value> = if with_pages {
         term.pages
             .iter()
-            .map(|p| values.pages[*p].clone())
+            .map(|p| values.page(site, *p, content))
             .collect()
     } else {
         Vec::new()
@@ -229,18 +240,21 @@ pub fn term_value(values: &Values, term: &Term, with_pages: bool) -> Value {
     })
 }
 
-pub fn taxonomy_value(values: &Values, t: &Taxonomy) -> Value {
+pub fn taxonomy_value(values: &Values, site: &Site, t: &Taxonomy) -> Value {
     let items: Vec<Value> = t
         .terms
         .iter()
-        .map(|term| term_value(values, term, true))
+        .map(|term| term_value(values, site, term, true, true))
         .collect();
     json!({"kind": t.kind, "lang": t.lang, "permalink": t.permalink, "path": t.path, "items": items})
 }
 
 fn get_taxonomy(shared: &Shared, lang: &str, args: &HashMap<String, Value>) -> Result<Value> {
-    Ok(find_taxonomy(shared, lang, args, "get_taxonomy")?
-        .map_or(Value::Null, |t| taxonomy_value(&shared.values, t)))
+    Ok(
+        find_taxonomy(shared, lang, args, "get_taxonomy")?.map_or(Value::Null, |t| {
+            taxonomy_value(&shared.values, &shared.site, t)
+        }),
+    )
 }
 
 fn find_term<'a>(t: &'a Taxonomy, name: &str, shared: &Shared) -> Option<&'a Term> {
@@ -271,8 +285,10 @@ fn get_taxonomy_term(shared: &Shared, lang: &str, args: &HashMap<String, Value>)
     match find_term(t, name, shared) {
         Some(term) => Ok(term_value(
             &shared.values,
+            &shared.site,
             term,
             opt_bool(args, "include_pages", true),
+            true,
         )),
         None if !opt_bool(args, "required", true) => Ok(Value::Null),
         None => Err(Error::msg(format!(

@@ -232,12 +232,19 @@ pub fn error_chain(e: &dyn std::error::Error) -> String {
     parts.join(": ").replace('\n', " ")
 }
 
-/// Renders shortcodes and anchor links for one page's Markdown with Tera.
+/// Renders shortcodes and anchor links for one page's Markdown with Tera. The context
+/// (`config`, `lang`, `page`/`section`) is built on the first call only: most pages call none.
 pub struct ShortcodeRenderer<'a> {
     pub tera: &'a Tera,
     pub templates: &'a Templates,
-    /// `config`, `lang`, `page`/`section` as shortcodes see them.
-    pub context: Context,
+    pub make_context: Box<dyn Fn() -> Context + Send + Sync + 'a>,
+    pub context: std::sync::OnceLock<Context>,
+}
+
+impl ShortcodeRenderer<'_> {
+    fn context(&self) -> &Context {
+        self.context.get_or_init(|| (self.make_context)())
+    }
 }
 
 impl Renderer for ShortcodeRenderer<'_> {
@@ -259,7 +266,7 @@ impl Renderer for ShortcodeRenderer<'_> {
             ShortcodeKind::Html => format!("shortcodes/{name}.html"),
             ShortcodeKind::Markdown => format!("shortcodes/{name}.md"),
         };
-        let mut ctx = self.context.clone();
+        let mut ctx = self.context().clone();
         for (k, v) in args {
             ctx.insert(k, v);
         }
@@ -281,7 +288,7 @@ impl Renderer for ShortcodeRenderer<'_> {
     }
 
     fn anchor_link(&self, id: &str, level: u32) -> Result<String, String> {
-        let mut ctx = self.context.clone();
+        let mut ctx = self.context().clone();
         ctx.insert("id", id);
         ctx.insert("level", &level);
         self.tera
