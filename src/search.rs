@@ -92,10 +92,26 @@ fn pages_by_language(site: &Site, output: &Output) -> BTreeMap<String, Vec<(Stri
             by_lang
                 .entry(lang.to_string())
                 .or_default()
-                .push((url, html.to_string()));
+                .push((url, searchable_part(html)));
         }
     }
     by_lang
+}
+
+/// What Pagefind needs of a page: the `<html>` tag (its language) and the `<main>` element
+/// (the `data-pagefind-body`); header, navigation and footer are left out, which keeps the
+/// indexer's memory down on large sites.
+fn searchable_part(html: &str) -> String {
+    let open = html
+        .find("<html")
+        .and_then(|i| html[i..].find('>').map(|j| &html[i..=i + j]));
+    let main = html
+        .find("<main")
+        .and_then(|i| html[i..].find("</main>").map(|j| &html[i..i + j + 7]));
+    match (open, main) {
+        (Some(open), Some(main)) => format!("{open}<body>{main}</body></html>"),
+        _ => html.to_string(),
+    }
 }
 
 /// Index the eligible pages and add Pagefind's files under `pagefind/`.

@@ -14,13 +14,17 @@ use crate::content::{ItemRef, Page, Section, Site};
 pub struct Values {
     pub pages: Vec<Value>,
     pub sections: Vec<Value>,
+    /// Pages as taxonomy listings show them: no content, table of contents, translations or
+    /// backlinks. A term can list thousands of pages; copying full values made taxonomy pages
+    /// most of a large build.
+    pub briefs: Vec<Value>,
 }
 
 impl Values {
     pub fn new(site: &Site) -> Values {
         let backlinks = backlinks(site);
         let empty = Vec::new();
-        let pages = site
+        let pages: Vec<Value> = site
             .pages
             .iter()
             .enumerate()
@@ -46,7 +50,12 @@ impl Values {
                 )
             })
             .collect();
-        Values { pages, sections }
+        let briefs = pages.iter().map(brief).collect();
+        Values {
+            pages,
+            sections,
+            briefs,
+        }
     }
 
     /// A page; `full` adds its `content`.
@@ -61,19 +70,19 @@ impl Values {
         v
     }
 
-    /// A page as its own template sees it: with `lower` and `higher` neighbours (these without
-    /// their content, which neighbour links never show).
+    /// A page as its own template sees it: with `lower` and `higher` neighbours (as listings
+    /// show pages: neighbour links need a title and a permalink, not content).
     pub fn page_with_neighbours(&self, site: &Site, id: usize) -> Value {
         let mut v = self.page(site, id, true);
         let p = &site.pages[id];
         if let Value::Object(m) = &mut v {
             m.insert(
                 "lower".into(),
-                p.lower.map_or(Value::Null, |l| self.pages[l].clone()),
+                p.lower.map_or(Value::Null, |l| self.briefs[l].clone()),
             );
             m.insert(
                 "higher".into(),
-                p.higher.map_or(Value::Null, |h| self.pages[h].clone()),
+                p.higher.map_or(Value::Null, |h| self.briefs[h].clone()),
             );
         }
         v
@@ -95,6 +104,42 @@ impl Values {
             m.insert("pages".into(), Value::Array(pages));
         }
         v
+    }
+}
+
+/// The fields a listing of pages needs.
+fn brief(page: &Value) -> Value {
+    const KEEP: &[&str] = &[
+        "title",
+        "description",
+        "permalink",
+        "path",
+        "slug",
+        "date",
+        "updated",
+        "year",
+        "month",
+        "day",
+        "lang",
+        "taxonomies",
+        "extra",
+        "summary",
+        "word_count",
+        "reading_time",
+        "relative_path",
+        "components",
+        "draft",
+        "ancestors",
+        "authors",
+    ];
+    match page {
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .filter(|(k, _)| KEEP.contains(&k.as_str()))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        ),
+        other => other.clone(),
     }
 }
 

@@ -213,19 +213,25 @@ fn find_taxonomy<'a>(
     Ok(found)
 }
 
-/// A taxonomy term as templates see it; `content` says whether its pages carry their content
-/// (a list of every term does not need it, and would copy the whole site).
+/// A taxonomy term as templates see it; `full` gives its pages whole (as the template
+/// functions do), otherwise as listings show them (the term and taxonomy pages).
 pub fn term_value(
     values: &Values,
     site: &Site,
     term: &Term,
     with_pages: bool,
-    content: bool,
+    full: bool,
 ) -> Value {
     let pages: Vec<Value> = if with_pages {
         term.pages
             .iter()
-            .map(|p| values.page(site, *p, content))
+            .map(|p| {
+                if full {
+                    values.page(site, *p, true)
+                } else {
+                    values.briefs[*p].clone()
+                }
+            })
             .collect()
     } else {
         Vec::new()
