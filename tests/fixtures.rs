@@ -1103,3 +1103,68 @@ fn fixture_sites_are_valid_for_every_build() {
         assert_links_work(&site, "https://example.org/");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// A third language needs only config and content
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn a_third_language_needs_only_config_and_content() {
+    let dir = copy_fixture("bilingual");
+    let root = dir.path();
+    let mut config = fs::read_to_string(root.join("config.toml")).unwrap();
+    config.push_str(
+        "\n[languages.mn]\ntitle = \"Хүүхдийн өсөлтийн хөтөч\"\nlanguage_tag = \"mn\"\n\n[languages.mn.translations]\nread_more = \"Дэлгэрэнгүй\"\nminutes = \"мин\"\nnot_found = \"Хуудас олдсонгүй\"\nhome = \"Нүүр\"\n",
+    );
+    fs::write(root.join("config.toml"), config).unwrap();
+    fs::write(
+        root.join("content/_index.mn.md"),
+        "+++\ntitle = \"Нүүр\"\n+++\n",
+    )
+    .unwrap();
+    fs::write(
+        root.join("content/guide/_index.mn.md"),
+        "+++\ntitle = \"Хөтөч\"\n+++\n",
+    )
+    .unwrap();
+    fs::write(
+        root.join("content/guide/safety.mn.md"),
+        "+++\ntitle = \"Аюулгүй байдал\"\n+++\nАюулгүй байдлын зөвлөгөө.\n",
+    )
+    .unwrap();
+    let built = sprout::build::build(&BuildOptions::new(root)).unwrap_or_else(|e| panic!("{e}"));
+    let read = |p: &str| {
+        String::from_utf8(
+            built
+                .output
+                .read(p)
+                .unwrap_or_else(|| panic!("{p} missing")),
+        )
+        .unwrap()
+    };
+    let mn = read("mn/guide/safety/index.html");
+    assert!(mn.contains("<html lang=\"mn\">"), "{mn}");
+    assert!(
+        mn.contains("Дэлгэрэнгүй") || mn.contains("мин"),
+        "trans() in the third language: {mn}"
+    );
+    // Every language version names the other two.
+    for page in [
+        "guide/safety/index.html",
+        "en/guide/safety/index.html",
+        "mn/guide/safety/index.html",
+    ] {
+        let html = read(page);
+        for tag in ["zh-Hans", "en", "mn"] {
+            assert!(
+                html.contains(&format!("hreflang=\"{tag}\"")),
+                "{page} lacks {tag}"
+            );
+        }
+    }
+    assert!(read("mn/404.html").contains("Хуудас олдсонгүй"));
+    assert!(
+        read("sitemap.xml")
+            .contains(r#"hreflang="mn" href="https://example.org/mn/guide/safety/""#)
+    );
+}
