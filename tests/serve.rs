@@ -76,7 +76,13 @@ impl Server {
         Server::start_in(site, base)
     }
 
-    fn start_in(mut site: tempfile::TempDir, base: &str) -> Server {
+    fn start_in(site: tempfile::TempDir, base: &str) -> Server {
+        Server::start_until(site, base, 200)
+    }
+
+    /// Start serving `site` and wait until `base` answers with `ready` (503 for a site that does
+    /// not build yet).
+    fn start_until(mut site: tempfile::TempDir, base: &str, ready: u16) -> Server {
         let mut last_log = String::new();
         // A port found free can be taken before the server binds it: try a few.
         for _ in 0..3 {
@@ -124,7 +130,7 @@ impl Server {
                     break;
                 }
                 if let Ok(r) = raw_request(port, &format!("GET {base} HTTP/1.1"), &[])
-                    && r.status == 200
+                    && r.status == ready
                 {
                     return server;
                 }
@@ -899,4 +905,38 @@ fn the_home_page_holds_up_under_load() {
     );
     // The server is still healthy afterwards.
     assert_eq!(get(&url).status, 200);
+}
+
+#[test]
+fn a_site_that_does_not_build_yet_shows_its_error_until_fixed() {
+    let _guard = shared();
+    let site = copy_fixture("serve-site");
+    let page = site.path().join("content/_index.md");
+    let good = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(&page, "+++\ntitel = \"oops\"\n+++\n").unwrap();
+    let server = Server::start_until(site, "/", 503);
+    let reply = server.get("/");
+    let body = reply.text();
+    assert_eq!(reply.status, 503);
+    assert!(
+        body.contains("content/_index.md:2:1") && body.contains("titel"),
+        "{body}"
+    );
+    assert!(
+        body.contains("__sprout/livereload.js"),
+        "the error page reloads once fixed"
+    );
+    assert!(
+        server.log().contains("nothing built yet"),
+        "{}",
+        server.log()
+    );
+    server.write("content/_index.md", &good);
+    let (ok, last) = wait_for(&server, "/", "<html", Duration::from_secs(15));
+    assert!(
+        ok && last.status == 200,
+        "after the fix the site is served: {} {}",
+        last.status,
+        last.text()
+    );
 }
