@@ -23,3 +23,4 @@ pub mod statics;
 pub mod strict;
 pub mod templates;
 pub mod values;
+pub mod walk;

@@ -33,17 +33,7 @@ pub fn render_all(
     let site = Arc::new(site);
     let values = Arc::new(Values::new(&site));
     let shared = Arc::new(Shared::new(site.clone(), values.clone()));
-    let teras: HashMap<String, Tera> = site
-        .config
-        .languages
-        .iter()
-        .map(|l| {
-            (
-                l.code.clone(),
-                templates.for_language(&l.code, shared.clone()),
-            )
-        })
-        .collect();
+    let teras = templates.for_languages(&site.config, &shared);
     let items: Vec<ItemRef> = (0..site.pages.len())
         .map(ItemRef::Page)
         .chain((0..site.sections.len()).map(ItemRef::Section))

@@ -3,8 +3,6 @@
 
 use std::path::Path;
 
-use walkdir::WalkDir;
-
 use crate::config::Config;
 use crate::output::{Body, Output};
 
@@ -20,24 +18,9 @@ pub fn add(root: &Path, config: &Config, output: &mut Output) {
 }
 
 fn add_dir(dir: &Path, config: &Config, output: &mut Output) {
-    if !dir.is_dir() {
-        return;
-    }
-    for entry in WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-    {
-        if !entry.file_type().is_file() {
-            continue;
+    for (path, rel) in crate::walk::files(dir) {
+        if !config.ignored_static.is_match(&rel) {
+            output.insert(rel, Body::File(path));
         }
-        let Ok(rel) = entry.path().strip_prefix(dir) else {
-            continue;
-        };
-        if config.ignored_static.is_match(rel) {
-            continue;
-        }
-        let key = rel.to_string_lossy().replace('\\', "/");
-        output.insert(key, Body::File(entry.path().to_path_buf()));
     }
 }

@@ -3,36 +3,13 @@
 //! run; each kind of problem the README promises is reported on its own; `stamp` records the
 //! source hash and a later change to the source makes the translation stale.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::copy_fixture;
+use std::path::Path;
 use std::process::Command;
 
 const BIN: &str = env!("CARGO_BIN_EXE_sprout");
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
-
-/// A temporary copy of a fixture that a test may edit.
-fn copy_fixture(name: &str) -> tempfile::TempDir {
-    let src = fixture(name);
-    let tmp = tempfile::Builder::new()
-        .prefix("sprout-check-")
-        .tempdir()
-        .expect("temp dir");
-    for entry in walkdir::WalkDir::new(&src) {
-        let entry = entry.expect("walk fixture");
-        let rel = entry.path().strip_prefix(&src).expect("inside fixture");
-        let to = tmp.path().join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&to).expect("mkdir");
-        } else {
-            std::fs::copy(entry.path(), &to).expect("copy");
-        }
-    }
-    tmp
-}
 
 /// What a `sprout` run printed and whether it succeeded.
 struct Run {

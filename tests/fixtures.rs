@@ -4,6 +4,9 @@
 //! bilingual sites (hreflang, per-language 404 pages and feeds, `trans()` in the page's
 //! language, CJK reading time). See `tests/README.md` to add a case.
 
+mod common;
+
+use common::{copy_fixture, fixture};
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -15,12 +18,6 @@ use walkdir::WalkDir;
 // ---------------------------------------------------------------------------------------------
 // Harness
 // ---------------------------------------------------------------------------------------------
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
 
 /// A fixture built with `sprout::build` and written with `write_atomic` into a temp folder.
 struct Site {
@@ -142,22 +139,6 @@ fn set(items: &[&str]) -> BTreeSet<String> {
 fn redirect_target(html: &str) -> Option<String> {
     let re = Regex::new(r#"http-equiv="refresh"\s+content="0;\s*url=([^"]+)""#).unwrap();
     re.captures(html).map(|c| unescape(&c[1]))
-}
-
-/// Copy a fixture into a temp folder so a test can change one file.
-fn copy_fixture(name: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let src = fixture(name);
-    for e in WalkDir::new(&src).into_iter().filter_map(Result::ok) {
-        let rel = e.path().strip_prefix(&src).unwrap();
-        let dest = dir.path().join(rel);
-        if e.file_type().is_dir() {
-            fs::create_dir_all(&dest).unwrap();
-        } else {
-            fs::copy(e.path(), &dest).unwrap();
-        }
-    }
-    dir
 }
 
 // ---------------------------------------------------------------------------------------------

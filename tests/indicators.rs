@@ -2,37 +2,24 @@
 //! kind of bad data fails the build with the file, line and field named, and leaves the
 //! previous output untouched. Cases live in tests/fixtures/indicators/cases/<case>/data/.
 
+mod common;
+
+use common::copy_dir;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/indicators")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let rel = entry.path().strip_prefix(from).unwrap();
-        if rel.starts_with("cases") {
-            continue;
-        }
-        let target = to.join(rel);
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&target).unwrap();
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
+    common::fixture("indicators")
 }
 
 /// A copy of the fixture with the case's data files laid over it, and a `public/` holding a
 /// sentinel from an earlier build.
 fn site_for(case: Option<&str>) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    copy_dir(&fixture(), dir.path());
+    copy_dir(&fixture(), dir.path(), &["cases"]);
     if let Some(case) = case {
-        copy_dir(&fixture().join("cases").join(case), dir.path());
+        copy_dir(&fixture().join("cases").join(case), dir.path(), &[]);
     }
     fs::create_dir_all(dir.path().join("public")).unwrap();
     fs::write(dir.path().join("public/sentinel.html"), "previous build").unwrap();

@@ -3,6 +3,9 @@
 //! relative and names a file, following it from the page's folder on disk reaches that file,
 //! and canonical and hreflang links stay absolute.
 
+mod common;
+
+use common::copy_fixture;
 use std::cell::RefCell;
 use std::path::{Component, Path, PathBuf};
 use std::process::Command;
@@ -11,32 +14,6 @@ use lol_html::{RewriteStrSettings, element};
 
 const BIN: &str = env!("CARGO_BIN_EXE_sprout");
 const BASE: &str = "https://example.org/children/";
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
-
-/// A temporary copy of a fixture.
-fn copy_fixture(name: &str) -> tempfile::TempDir {
-    let src = fixture(name);
-    let tmp = tempfile::Builder::new()
-        .prefix("sprout-relative-")
-        .tempdir()
-        .expect("temp dir");
-    for entry in walkdir::WalkDir::new(&src) {
-        let entry = entry.expect("walk fixture");
-        let rel = entry.path().strip_prefix(&src).expect("inside fixture");
-        let to = tmp.path().join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&to).expect("mkdir");
-        } else {
-            std::fs::copy(entry.path(), &to).expect("copy");
-        }
-    }
-    tmp
-}
 
 /// Build the fixture with `--relative` into a fresh folder; (site copy, output folder).
 fn build_relative() -> (tempfile::TempDir, tempfile::TempDir) {

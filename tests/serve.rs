@@ -4,9 +4,11 @@
 //! that keeps the last good site and reports over server-sent events, a site under a sub-path,
 //! and a bounded load test with `wrk`.
 
+mod common;
+
+use common::copy_fixture;
 use std::io::{ErrorKind, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
@@ -18,32 +20,6 @@ static LOAD: RwLock<()> = RwLock::new(());
 
 fn shared() -> std::sync::RwLockReadGuard<'static, ()> {
     LOAD.read().unwrap_or_else(|e| e.into_inner())
-}
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
-
-/// A temporary copy of a fixture, so that tests can edit it and the server can watch it.
-fn copy_fixture(name: &str) -> tempfile::TempDir {
-    let src = fixture(name);
-    let tmp = tempfile::Builder::new()
-        .prefix("sprout-serve-")
-        .tempdir()
-        .expect("temp dir");
-    for entry in walkdir::WalkDir::new(&src) {
-        let entry = entry.expect("walk fixture");
-        let rel = entry.path().strip_prefix(&src).expect("inside fixture");
-        let to = tmp.path().join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&to).expect("mkdir");
-        } else {
-            std::fs::copy(entry.path(), &to).expect("copy");
-        }
-    }
-    tmp
 }
 
 fn free_port() -> u16 {

@@ -62,17 +62,7 @@ impl<'a> Renderer<'a> {
         virtuals: &'a [VirtualPage],
         shared: Arc<Shared>,
     ) -> Self {
-        let teras = site
-            .config
-            .languages
-            .iter()
-            .map(|l| {
-                (
-                    l.code.clone(),
-                    templates.for_language(&l.code, shared.clone()),
-                )
-            })
-            .collect();
+        let teras = templates.for_languages(&site.config, &shared);
         let configs = site
             .config
             .languages

@@ -12,7 +12,6 @@ use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
 use tera::{Context, Tera};
-use walkdir::WalkDir;
 
 use crate::content::Site;
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -159,6 +158,19 @@ impl Templates {
         tera
     }
 
+    /// One Tera per configured language, keyed by language code.
+    pub fn for_languages(
+        &self,
+        config: &crate::config::Config,
+        shared: &Arc<Shared>,
+    ) -> HashMap<String, Tera> {
+        config
+            .languages
+            .iter()
+            .map(|l| (l.code.clone(), self.for_language(&l.code, shared.clone())))
+            .collect()
+    }
+
     pub fn shortcode_kind(&self, name: &str) -> Option<ShortcodeKind> {
         self.shortcodes.get(name).copied()
     }
@@ -170,29 +182,13 @@ fn collect(
     files: &mut BTreeMap<String, (String, PathBuf)>,
     problems: &mut Diagnostics,
 ) {
-    if !dir.is_dir() {
-        return;
-    }
-    for entry in WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-    {
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let path = entry.path();
-        let name = path
-            .strip_prefix(dir)
-            .unwrap_or(path)
-            .to_string_lossy()
-            .replace('\\', "/");
-        match std::fs::read_to_string(path) {
+    for (path, name) in crate::walk::files(dir) {
+        match std::fs::read_to_string(&path) {
             Ok(text) => {
-                files.insert(name, (text, crate::diagnostics::rel(root, path)));
+                files.insert(name, (text, crate::diagnostics::rel(root, &path)));
             }
             Err(e) => problems.push(Diagnostic::error(
-                crate::diagnostics::rel(root, path),
+                crate::diagnostics::rel(root, &path),
                 format!("cannot read template ({e}); save it as UTF-8"),
             )),
         }
