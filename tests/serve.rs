@@ -130,6 +130,16 @@ impl Server {
         self.log.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
+    /// The log once it contains `needle` (another thread reads the server's pipes), or after
+    /// five seconds.
+    fn log_with(&self, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while !self.log().contains(needle) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        self.log()
+    }
+
     fn get(&self, path: &str) -> Reply {
         get(&self.url(path))
     }
@@ -654,7 +664,7 @@ fn a_broken_edit_keeps_the_last_good_site_and_reports_the_error() {
         });
     assert!(again.contains("about.en.md"), "{again}");
     // The terminal shows it too.
-    let log = server.log();
+    let log = server.log_with("about.en.md");
     assert!(
         log.contains("about.en.md"),
         "the terminal should show the error:\n{log}"
@@ -903,7 +913,9 @@ fn a_site_that_does_not_build_yet_shows_its_error_until_fixed() {
         "the error page reloads once fixed"
     );
     assert!(
-        server.log().contains("nothing built yet"),
+        server
+            .log_with("nothing built yet")
+            .contains("nothing built yet"),
         "{}",
         server.log()
     );
