@@ -7,7 +7,7 @@
 #   --runs N    timed runs per configuration (default 3; the median is reported)
 #   --reuse     keep benches/out/site if it exists instead of generating it again
 #   --no-hugo   skip Hugo
-#   --steps     also time sprout's named build steps (builds benches/steps/steps.rs)
+#   --steps     also print sprout's named build steps (sprout build --timings)
 #
 # Needs Python 3, Rust, /usr/bin/time (Debian: time) and Hugo (Debian: hugo). Everything it
 # writes goes to benches/out/ (gitignored). This is a measurement, not a test: it never fails
@@ -98,31 +98,17 @@ if [ "$HUGO" = 1 ]; then
   measure hugo "$OUT/hugo/public" hugo --source "$OUT/hugo" --minify
 fi
 
-# 5. Where sprout's time goes: its own named steps (optional).
+# 5. Where sprout's time goes: its own named steps (optional), as `sprout build --timings`
+#    prints them.
 if [ "$STEPS" = 1 ]; then
   echo "== sprout build steps"
-  mkdir -p "$OUT/steps"
-  cat >"$OUT/steps/Cargo.toml" <<EOF
-[package]
-name = "sprout-steps"
-version = "0.0.0"
-edition = "2024"
-publish = false
-
-[[bin]]
-name = "steps"
-path = "$REPO/benches/steps/steps.rs"
-
-[dependencies]
-sprout = { path = "$REPO" }
-
-[workspace]
-EOF
-  cp "$REPO/Cargo.lock" "$OUT/steps/Cargo.lock"
-  (cd "$OUT/steps" && CARGO_TARGET_DIR="$REPO/target" cargo build --release --quiet)
   for site in site site-nosearch; do
     echo "-- $site"
-    "$REPO/target/release/steps" "$OUT/$site" "$RUNS" | tee "$LOGS/steps-$site.txt"
+    for run in $(seq 1 "$RUNS"); do
+      rm -rf "$OUT/$site/public"
+      echo "run $run:"
+      "$SPROUT" --root "$OUT/$site" build --timings 2>&1 >/dev/null | grep -E ' ms$' | tee -a "$LOGS/steps-$site.txt"
+    done
   done
 fi
 
