@@ -1149,3 +1149,37 @@ fn a_third_language_needs_only_config_and_content() {
             .contains(r#"hreflang="mn" href="https://example.org/mn/guide/safety/""#)
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// ignored_content and ignored_static
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn ignored_content_and_static_files_are_left_out() {
+    let dir = copy_fixture("minimal");
+    let root = dir.path();
+    let mut config = fs::read_to_string(root.join("config.toml")).unwrap();
+    config = format!(
+        "ignored_content = [\"notes/*.draft.md\", \"*.docx\"]\nignored_static = [\"*.psd\"]\n{config}"
+    );
+    fs::write(root.join("config.toml"), config).unwrap();
+    fs::write(
+        root.join("content/notes/plan.draft.md"),
+        "not front matter at all",
+    )
+    .unwrap();
+    fs::write(root.join("content/notes/minutes.docx"), "binary").unwrap();
+    fs::create_dir_all(root.join("static/img")).unwrap();
+    fs::write(root.join("static/img/logo.svg"), "<svg/>").unwrap();
+    fs::write(root.join("static/img/logo.psd"), "layers").unwrap();
+    let built = sprout::build::build(&BuildOptions::new(root)).unwrap_or_else(|e| panic!("{e}"));
+    let files: BTreeSet<&str> = built.output.paths().collect();
+    assert!(files.contains("img/logo.svg"), "{files:?}");
+    assert!(!files.contains("img/logo.psd"));
+    assert!(
+        !files
+            .iter()
+            .any(|f| f.contains("plan.draft") || f.contains("minutes")),
+        "{files:?}"
+    );
+}
