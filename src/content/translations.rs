@@ -173,31 +173,19 @@ pub fn stamp(translation: &Path, languages: &[String]) -> Result<String> {
     Ok(hash)
 }
 
-/// Insert or replace `source_hash = "..."` in the `[extra]` table of TOML front matter.
+/// Insert or replace `source_hash = "..."` in the `[extra]` table of TOML front matter, keeping
+/// the rest of the front matter as written (with `toml_edit`). `None` when the text does not
+/// start with TOML front matter that parses.
 pub fn set_source_hash(text: &str, hash: &str) -> Option<String> {
     let rest = text.strip_prefix("+++\n")?;
     let end = rest.find("\n+++")?;
-    let fm = &rest[..end];
-    let body = &rest[end..];
-    let line = format!("source_hash = \"{hash}\"");
-    let mut lines: Vec<String> = fm.lines().map(str::to_string).collect();
-    if let Some(l) = lines
-        .iter_mut()
-        .find(|l| l.trim_start().starts_with("source_hash"))
-    {
-        *l = line;
-    } else if let Some(i) = lines.iter().position(|l| l.trim() == "[extra]") {
-        lines.insert(i + 1, line);
-    } else {
-        // `[extra]` must come after top-level keys but before other tables.
-        let first_table = lines
-            .iter()
-            .position(|l| l.trim_start().starts_with('['))
-            .unwrap_or(lines.len());
-        lines.insert(first_table, "[extra]".into());
-        lines.insert(first_table + 1, line);
-    }
-    Some(format!("+++\n{}{}", lines.join("\n"), body))
+    let mut doc: toml_edit::DocumentMut = rest[..=end].parse().ok()?;
+    let extra = doc
+        .entry("extra")
+        .or_insert(toml_edit::Item::Table(toml_edit::Table::new()))
+        .as_table_like_mut()?;
+    extra.insert("source_hash", toml_edit::value(hash));
+    Some(format!("+++\n{}{}", doc, &rest[end + 1..]))
 }
 
 #[cfg(test)]
@@ -206,21 +194,27 @@ mod tests {
 
     #[test]
     fn stamp_inserts_and_replaces() {
+        let front =
+            |s: &str| -> toml::Value { toml::from_str(s.split("+++").nth(1).unwrap()).unwrap() };
         let t = "+++\ntitle = \"A\"\n[taxonomies]\nage = [\"0-3\"]\n+++\nbody\n";
         let s = set_source_hash(t, "abc").unwrap();
         assert!(
-            s.contains("title = \"A\"\n[extra]\nsource_hash = \"abc\"\n[taxonomies]"),
+            s.starts_with("+++\ntitle = \"A\"\n[taxonomies]\nage = [\"0-3\"]\n"),
             "{s}"
         );
+        assert!(s.ends_with("+++\nbody\n"), "{s}");
+        assert_eq!(front(&s)["extra"]["source_hash"].as_str(), Some("abc"));
+        assert_eq!(front(&s)["taxonomies"]["age"][0].as_str(), Some("0-3"));
         let s2 = set_source_hash(&s, "def").unwrap();
-        assert!(s2.contains("source_hash = \"def\"") && !s2.contains("abc"));
-        let t = "+++\ntitle = \"A\"\n[extra]\nx = 1\n+++\n";
-        assert!(
-            set_source_hash(t, "h")
-                .unwrap()
-                .contains("[extra]\nsource_hash = \"h\"\nx = 1")
-        );
-        toml::from_str::<toml::Value>(s2.split("+++").nth(1).unwrap()).unwrap();
+        assert_eq!(front(&s2)["extra"]["source_hash"].as_str(), Some("def"));
+        assert!(!s2.contains("abc"));
+        // An existing [extra] keeps its keys; an [[extra.list]] before it stays valid.
+        let t = "+++\ntitle = \"A\"\n[extra]\nx = 1\n[[extra.list]]\ny = 2\n+++\n";
+        let s3 = set_source_hash(t, "h").unwrap();
+        assert_eq!(front(&s3)["extra"]["x"].as_integer(), Some(1));
+        assert_eq!(front(&s3)["extra"]["list"][0]["y"].as_integer(), Some(2));
+        assert_eq!(front(&s3)["extra"]["source_hash"].as_str(), Some("h"));
+        assert!(set_source_hash("no front matter", "h").is_none());
     }
 
     #[test]
