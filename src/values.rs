@@ -243,13 +243,11 @@ fn nearest_translated_ancestor(site: &Site, item: ItemRef, lang: &str) -> Option
 }
 
 fn assets(
-    site: &Site,
     path: &str,
     list: &[std::path::PathBuf],
     dir: &Option<std::path::PathBuf>,
 ) -> Vec<String> {
     let Some(dir) = dir else { return Vec::new() };
-    let _ = site;
     list.iter()
         .filter_map(|a| a.strip_prefix(dir).ok())
         .map(|rel| format!("{path}{}", rel.to_string_lossy().replace('\\', "/")))
@@ -298,7 +296,7 @@ fn page_value(site: &Site, id: usize, p: &Page, backlinks: &[Value]) -> Value {
     m.insert("reading_time".into(), json!(p.reading.reading_time));
     m.insert(
         "assets".into(),
-        json!(assets(site, &p.path, &p.assets, &p.file.colocated_dir)),
+        json!(assets(&p.path, &p.assets, &p.file.colocated_dir)),
     );
     m.insert("draft".into(), json!(p.meta.draft));
     m.insert("lang".into(), json!(p.file.lang));
@@ -333,7 +331,7 @@ fn section_value(site: &Site, id: usize, s: &Section, backlinks: &[Value]) -> Va
     m.insert("lang".into(), json!(s.file.lang));
     m.insert(
         "assets".into(),
-        json!(assets(site, &s.path, &s.assets, &s.file.colocated_dir)),
+        json!(assets(&s.path, &s.assets, &s.file.colocated_dir)),
     );
     m.insert("pages".into(), Value::Array(Vec::new()));
     m.insert(

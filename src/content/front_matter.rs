@@ -8,7 +8,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::config::{AnchorLinks, toml_to_json};
+use crate::config::AnchorLinks;
 use crate::diagnostics::Diagnostic;
 use crate::strict::{Origin, from_toml, from_yaml};
 
@@ -377,11 +377,6 @@ pub fn parse_section(split: &Split, file: &Path) -> Result<SectionMeta, Diagnost
         generate_feeds: raw.generate_feeds,
         extra: extra_value(raw.extra),
     })
-}
-
-/// Keep `toml_to_json` reachable for callers converting whole TOML tables.
-pub fn table_to_json(t: toml::Table) -> Value {
-    toml_to_json(toml::Value::Table(t))
 }
 
 #[cfg(test)]

@@ -70,7 +70,7 @@ struct Ctx<'a> {
     data: &'a Data,
     lang: &'a str,
     text: Text<'a>,
-    anchors: HashMap<&'a str, usize>,
+    anchors: &'a HashMap<&'a str, usize>,
 }
 
 impl Ctx<'_> {
@@ -214,6 +214,7 @@ pub fn pages(site: &Site, data: &Data) -> Vec<VirtualPage> {
     if data.indicators.is_empty() {
         return Vec::new();
     }
+    let anchors = anchor_pages(site);
     let mut out = Vec::new();
     for lang in &site.config.languages {
         let ctx = Ctx {
@@ -223,7 +224,7 @@ pub fn pages(site: &Site, data: &Data) -> Vec<VirtualPage> {
             text: Text {
                 map: &lang.translations,
             },
-            anchors: anchor_pages(site),
+            anchors: &anchors,
         };
         out.extend(language_pages(&ctx));
     }
@@ -381,6 +382,7 @@ pub fn downloads(site: &Site, data: &Data, output: &mut Output) {
     if data.indicators.is_empty() {
         return;
     }
+    let anchors = anchor_pages(site);
     let list: Vec<Value> = data
         .indicators
         .iter()
@@ -392,7 +394,7 @@ pub fn downloads(site: &Site, data: &Data, output: &mut Output) {
                 m.insert(
                     "plan_anchor_url".into(),
                     json!(
-                        anchor_pages(site)
+                        anchors
                             .get(i.anchor.as_str())
                             .map(|p| format!("{}#{}", site.pages[*p].permalink, i.anchor))
                     ),

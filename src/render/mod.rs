@@ -213,7 +213,10 @@ impl<'a> Renderer<'a> {
 
     fn section(&self, i: usize, pager: usize) -> Result<(String, String), Diagnostic> {
         let s = &self.site.sections[i];
-        let mut section = self.values.section_with_pages(self.site, i, true);
+        // As in Zola, a paginated section lists its pages only through `paginator`.
+        let section = self
+            .values
+            .section_with_pages(self.site, i, s.meta.paginate_by.is_none());
         let mut path = s.path.clone();
         let mut ctx = self.base_context(&s.file.lang, None);
         if let Some(by) = s.meta.paginate_by {
@@ -228,15 +231,6 @@ impl<'a> Renderer<'a> {
             );
             path = paginate::pager_path(&s.path, &s.meta.paginate_path, pager);
             ctx.insert("paginator", &p);
-        }
-        // As in Zola, a paginated section lists its pages only through `paginator`.
-        if let Value::Object(m) = &mut section {
-            let pages = if s.meta.paginate_by.is_some() {
-                Value::Array(Vec::new())
-            } else {
-                section_pages(self, i)
-            };
-            m.insert("pages".into(), pages);
         }
         ctx.insert("current_path", &path);
         ctx.insert("current_url", &self.site.config.permalink(&path));
@@ -404,17 +398,6 @@ impl<'a> Renderer<'a> {
             }
         }
     }
-}
-
-/// The section's listed pages; a paginated section lists them all here (the pager has its own).
-fn section_pages(r: &Renderer, i: usize) -> Value {
-    Value::Array(
-        r.site.sections[i]
-            .pages
-            .iter()
-            .map(|p| r.values.page(r.site, *p, true))
-            .collect(),
-    )
 }
 
 pub fn content_path(relative: &str) -> PathBuf {
