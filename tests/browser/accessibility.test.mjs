@@ -6,35 +6,17 @@ import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { after, before, describe, test } from "node:test";
-import {
-  ARTIFACTS,
-  VIEWPORTS,
-  ensureDir,
-  launchBrowser,
-  openPage,
-  pageMatrix,
-  realConsoleErrors,
-  startSite,
-  visit,
-} from "./helpers.mjs";
+import { after, describe, test } from "node:test";
+import { ARTIFACTS, VIEWPORTS, ensureDir, openPage, pageMatrix, realConsoleErrors, useSiteAndBrowser, visit } from "./helpers.mjs";
 
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 
-let site;
-let browser;
+const env = useSiteAndBrowser();
 const report = [];
 
-before(async () => {
-  site = await startSite();
-  browser = await launchBrowser();
-});
-
 after(async () => {
-  await browser?.close();
-  await site?.close();
   ensureDir(ARTIFACTS);
   writeFileSync(path.join(ARTIFACTS, "axe-report.json"), JSON.stringify(report, null, 2));
 });
@@ -54,9 +36,9 @@ for (const vp of VIEWPORTS) {
   describe(`${vp.width}×${vp.height}`, () => {
     for (const p of pageMatrix()) {
       test(`${p.lang} ${p.type} ${p.path}`, { timeout: 60_000 }, async () => {
-        const { page, log, close } = await openPage(browser, vp);
+        const { page, log, close } = await openPage(env.browser, vp);
         try {
-          const res = await visit(page, site, p.path);
+          const res = await visit(page, env.site, p.path);
           assert.equal(res.status(), p.status, `HTTP status of ${p.path}`);
 
           // axe-core goes in through the DevTools protocol: the page's CSP forbids inline scripts

@@ -6,25 +6,17 @@
 import assert from "node:assert/strict";
 import { statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { after, before, describe, test } from "node:test";
-import { ARTIFACTS, allFiles, ensureDir, htmlPages, launchBrowser, openPage, pageMatrix, startSite, visit } from "./helpers.mjs";
+import { after, describe, test } from "node:test";
+import { ARTIFACTS, allFiles, ensureDir, htmlPages, openPage, pageMatrix, useSiteAndBrowser, visit } from "./helpers.mjs";
 
 const HTML_BUDGET = 30 * 1024;
 const CSS_BUDGET = 20 * 1024;
 const SEARCH_PAGES = new Set(["/search/", "/en/search/"]);
 
-let site;
-let browser;
+const env = useSiteAndBrowser();
 const weights = {};
 
-before(async () => {
-  site = await startSite();
-  browser = await launchBrowser();
-});
-
 after(async () => {
-  await browser?.close();
-  await site?.close();
   ensureDir(ARTIFACTS);
   writeFileSync(path.join(ARTIFACTS, "page-weights.json"), JSON.stringify(weights, null, 2));
 });
@@ -36,11 +28,11 @@ const isQrIndex = (p) => /^(\/en)?\/schools\/$/.test(p);
 
 describe("budgets", () => {
   test(`every HTML page ≤ ${kb(HTML_BUDGET)} (pages under /plan/ and /en/plan/, and the schools QR index, exempt)`, () => {
-    const pages = htmlPages(site.dir);
+    const pages = htmlPages(env.site.dir);
     assert.ok(pages.length > 50, `only ${pages.length} HTML pages in the build`);
     const over = [];
     for (const p of pages) {
-      const size = statSync(path.join(site.dir, p.file)).size;
+      const size = statSync(path.join(env.site.dir, p.file)).size;
       weights[p.path] = size;
       if (!isPlan(p.path) && !isQrIndex(p.path) && size > HTML_BUDGET) over.push(`${p.path}: ${kb(size)}`);
     }
@@ -51,19 +43,19 @@ describe("budgets", () => {
   });
 
   test(`all CSS together ≤ ${kb(CSS_BUDGET)}`, () => {
-    const css = allFiles(site.dir).filter((f) => f.endsWith(".css"));
+    const css = allFiles(env.site.dir).filter((f) => f.endsWith(".css"));
     assert.ok(css.length > 0, "no CSS in the build");
-    const sizes = css.map((f) => [f, statSync(path.join(site.dir, f)).size]);
+    const sizes = css.map((f) => [f, statSync(path.join(env.site.dir, f)).size]);
     const total = sizes.reduce((s, [, n]) => s + n, 0);
     console.log(`CSS: ${sizes.map(([f, n]) => `${f} ${kb(n)}`).join(", ")}; total ${kb(total)}`);
     assert.ok(total <= CSS_BUDGET, `CSS totals ${kb(total)} (${sizes.map(([f, n]) => `${f} ${kb(n)}`).join(", ")}), budget ${kb(CSS_BUDGET)}`);
   });
 
   test("no page has a script but the deferred js/site.js (and js/search.js on the search page)", { timeout: 120_000 }, async () => {
-    const { page, close } = await openPage(browser, { javaScriptEnabled: true });
+    const { page, close } = await openPage(env.browser, { javaScriptEnabled: true });
     try {
-      await visit(page, site, "/");
-      const pages = htmlPages(site.dir).map((p) => p.path);
+      await visit(page, env.site, "/");
+      const pages = htmlPages(env.site.dir).map((p) => p.path);
       const scripts = await page.evaluate(async (paths) => {
         const out = {};
         for (const p of paths) {
@@ -99,13 +91,13 @@ describe("budgets", () => {
   test("in the browser, each page type loads only those scripts", { timeout: 120_000 }, async () => {
     const problems = [];
     for (const p of pageMatrix()) {
-      const { page, log, close } = await openPage(browser, { width: 1280, height: 900 });
+      const { page, log, close } = await openPage(env.browser, { width: 1280, height: 900 });
       try {
         const loaded = [];
         page.on("request", (r) => {
           if (r.resourceType() === "script") loaded.push(new URL(r.url()).pathname);
         });
-        await visit(page, site, p.path);
+        await visit(page, env.site, p.path);
         await page.waitForTimeout(100);
         const allowed = new Set(["/js/site.js"]);
         if (SEARCH_PAGES.has(p.path)) allowed.add("/js/search.js");

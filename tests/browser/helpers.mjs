@@ -16,6 +16,7 @@ import http from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { after, before } from "node:test";
 import { chromium } from "playwright-core";
 
 export const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -376,4 +377,21 @@ export function ensureDir(p) {
 /** A file-system-safe name for a site path. */
 export function slug(p) {
   return p.replace(/^\/|\/$/g, "").replace(/[^a-zA-Z0-9-]+/g, "_") || "home";
+}
+
+/**
+ * Register hooks that serve the bundled site and launch Chromium before this file's tests and close
+ * both after. Returns { site, browser }, filled in once the `before` hook has run.
+ */
+export function useSiteAndBrowser() {
+  const env = { site: undefined, browser: undefined };
+  before(async () => {
+    env.site = await startSite();
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.site?.close();
+  });
+  return env;
 }

@@ -2,21 +2,10 @@
 // every page's switcher leads to a page that exists.
 
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import { htmlPages, launchBrowser, openPage, pageMatrix, realConsoleErrors, startSite, visit } from "./helpers.mjs";
+import { describe, test } from "node:test";
+import { htmlPages, openPage, pageMatrix, realConsoleErrors, useSiteAndBrowser, visit } from "./helpers.mjs";
 
-let site;
-let browser;
-
-before(async () => {
-  site = await startSite();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const env = useSiteAndBrowser();
 
 const pathAndHash = (u) => {
   const url = new URL(u);
@@ -25,9 +14,9 @@ const pathAndHash = (u) => {
 
 describe("language switcher", () => {
   test("round-trips /plan/safety/#safety-measure-3 through English and back", { timeout: 60_000 }, async () => {
-    const { page, log, close } = await openPage(browser);
+    const { page, log, close } = await openPage(env.browser);
     try {
-      await visit(page, site, "/plan/safety/#safety-measure-3");
+      await visit(page, env.site, "/plan/safety/#safety-measure-3");
       assert.equal(await page.locator("#safety-measure-3").count(), 1, "#safety-measure-3 exists on /plan/safety/");
 
       await Promise.all([page.waitForURL(/\/en\/plan\/safety\//), page.locator('nav.lang a[data-lang="en"]').click()]);
@@ -51,10 +40,10 @@ describe("language switcher", () => {
   });
 
   test("every page's switcher points to a page that exists (HTTP 200)", { timeout: 120_000 }, async () => {
-    const { page, close } = await openPage(browser, { javaScriptEnabled: true });
+    const { page, close } = await openPage(env.browser, { javaScriptEnabled: true });
     try {
-      await visit(page, site, "/");
-      const pages = htmlPages(site.dir).map((p) => p.path);
+      await visit(page, env.site, "/");
+      const pages = htmlPages(env.site.dir).map((p) => p.path);
       // Read every page's switcher with the browser's own HTML parser, then ask for each target.
       const found = await page.evaluate(async (paths) => {
         const out = [];
@@ -78,7 +67,7 @@ describe("language switcher", () => {
         return s;
       }, targets);
       const broken = found.filter((f) => status[f.href.split("#")[0]] !== 200);
-      const foreign = found.filter((f) => new URL(f.href).origin !== site.origin);
+      const foreign = found.filter((f) => new URL(f.href).origin !== env.site.origin);
       assert.deepEqual(
         foreign.map((f) => `${f.from} → ${f.href}`),
         [],
@@ -95,10 +84,10 @@ describe("language switcher", () => {
   });
 
   test("a page without a translation goes to the nearest translated page and says so", { timeout: 60_000 }, async (t) => {
-    const { page, close } = await openPage(browser);
+    const { page, close } = await openPage(env.browser);
     try {
-      await visit(page, site, "/");
-      const pages = htmlPages(site.dir).map((p) => p.path);
+      await visit(page, env.site, "/");
+      const pages = htmlPages(env.site.dir).map((p) => p.path);
       const fallbacks = await page.evaluate(async (paths) => {
         const out = [];
         for (const p of paths) {
@@ -114,7 +103,7 @@ describe("language switcher", () => {
         return;
       }
       for (const f of fallbacks) {
-        const res = await page.goto(site.url(f.href));
+        const res = await page.goto(env.site.url(f.href));
         assert.equal(res.status(), 200, `fallback ${f.from} → ${f.href}`);
         assert.ok(f.note, `the fallback link on ${f.from} says that the page is not translated (.lang-note)`);
       }
@@ -127,9 +116,9 @@ describe("language switcher", () => {
 describe("keyboard: skip link", () => {
   for (const p of pageMatrix()) {
     test(`${p.lang} ${p.type} ${p.path}: Tab focuses the visible skip link, Enter moves focus to <main id="main">`, { timeout: 30_000 }, async () => {
-      const { page, log, close } = await openPage(browser, { width: 390, height: 844 });
+      const { page, log, close } = await openPage(env.browser, { width: 390, height: 844 });
       try {
-        await visit(page, site, p.path);
+        await visit(page, env.site, p.path);
         await page.keyboard.press("Tab");
         const focused = await page.evaluate(() => {
           const el = document.activeElement;

@@ -2,27 +2,16 @@
 // list of topics instead, and nothing is logged as an error.
 
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { launchBrowser, openPage, pageMatrix, realConsoleErrors, startSite, visit } from "./helpers.mjs";
+import { test } from "node:test";
+import { openPage, pageMatrix, realConsoleErrors, useSiteAndBrowser, visit } from "./helpers.mjs";
 
-let site;
-let browser;
-
-before(async () => {
-  site = await startSite();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const env = useSiteAndBrowser();
 
 for (const p of pageMatrix()) {
   test(`no JavaScript: ${p.lang} ${p.type} ${p.path}`, { timeout: 30_000 }, async () => {
-    const { page, log, close } = await openPage(browser, { width: 390, height: 844, javaScriptEnabled: false });
+    const { page, log, close } = await openPage(env.browser, { width: 390, height: 844, javaScriptEnabled: false });
     try {
-      const res = await visit(page, site, p.path);
+      const res = await visit(page, env.site, p.path);
       assert.equal(res.status(), p.status, `HTTP status of ${p.path}`);
       const h1 = page.locator("main h1").first();
       assert.ok(await h1.isVisible(), `${p.path}: the main heading (main h1) is visible without JavaScript`);

@@ -6,23 +6,18 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { ARTIFACTS, LANGS, ensureDir, htmlPages, launchBrowser, openPage, realConsoleErrors, slug, startSite, visit } from "./helpers.mjs";
+import { ARTIFACTS, LANGS, ensureDir, htmlPages, openPage, realConsoleErrors, slug, useSiteAndBrowser, visit } from "./helpers.mjs";
 
 const OUT = path.join(ARTIFACTS, "print");
 
-let site;
-let browser;
+const env = useSiteAndBrowser();
 const counts = {};
 
 before(async () => {
-  site = await startSite();
-  browser = await launchBrowser();
   ensureDir(OUT);
 });
 
 after(async () => {
-  await browser?.close();
-  await site?.close();
   writeFileSync(path.join(OUT, "page-counts.json"), JSON.stringify(counts, null, 2));
   console.log(`PDF page counts: ${JSON.stringify(counts)}`);
 });
@@ -72,7 +67,7 @@ const safetyPages = (dir) =>
 describe("safety pages in print", () => {
   // The list comes from the built site, so a new safety page is covered without editing this file.
   test("every safety page: ≤ 2 A4 pages, web address and QR code shown, navigation hidden", { timeout: 300_000 }, async (t) => {
-    const pages = safetyPages(site.dir);
+    const pages = safetyPages(env.site.dir);
     assert.ok(pages.length >= 2, `safety pages found: ${pages.length}`);
     for (const l of LANGS) {
       assert.ok(pages.some((p) => (l.prefix ? p.startsWith(l.prefix + "/") : !p.startsWith("/en/"))), `no ${l.code} safety pages`);
@@ -80,9 +75,9 @@ describe("safety pages in print", () => {
     const failures = [];
     for (const p of pages) {
       await t.test(p, async () => {
-        const { page, log, close } = await openPage(browser, { width: 1280, height: 900 });
+        const { page, log, close } = await openPage(env.browser, { width: 1280, height: 900 });
         try {
-          const res = await visit(page, site, p);
+          const res = await visit(page, env.site, p);
           assert.equal(res.status(), 200);
           const n = await printToPdf(page, p);
           const view = await printView(page);
@@ -90,7 +85,7 @@ describe("safety pages in print", () => {
           if (n > 2) problems.push(`prints on ${n} A4 pages (at most 2)`);
           if (n < 1) problems.push(`the PDF has no pages`);
           if (!view.qrVisible || !view.qrSvgVisible) problems.push(".qr-block (with its QR code) is not visible in print");
-          if (!view.qrText.includes(site.url(p))) problems.push(`the printed page does not show its address ${site.url(p)} (QR block text: ${JSON.stringify(view.qrText)})`);
+          if (!view.qrText.includes(env.site.url(p))) problems.push(`the printed page does not show its address ${env.site.url(p)} (QR block text: ${JSON.stringify(view.qrText)})`);
           if (view.visibleHeaders.length) problems.push(`header visible in print: ${view.visibleHeaders.join(" | ")}`);
           if (view.visibleNavs.length) problems.push(`navigation visible in print: ${view.visibleNavs.join(" | ")}`);
           if (view.visibleSkip.length) problems.push(`skip link visible in print`);
@@ -113,9 +108,9 @@ describe("schools page in print", () => {
   for (const l of LANGS) {
     const p = `${l.prefix}/schools/`;
     test(`${p} prints its index on 1 A4 page`, { timeout: 60_000 }, async () => {
-      const { page, log, close } = await openPage(browser, { width: 1280, height: 900 });
+      const { page, log, close } = await openPage(env.browser, { width: 1280, height: 900 });
       try {
-        const res = await visit(page, site, p);
+        const res = await visit(page, env.site, p);
         assert.equal(res.status(), 200);
         const n = await printToPdf(page, p);
         const view = await page.evaluate(() => {

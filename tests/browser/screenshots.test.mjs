@@ -4,8 +4,8 @@
 import assert from "node:assert/strict";
 import { statSync } from "node:fs";
 import path from "node:path";
-import { after, before, test } from "node:test";
-import { ARTIFACTS, LANGS, ensureDir, launchBrowser, openPage, realConsoleErrors, slug, startSite, visit } from "./helpers.mjs";
+import { before, test } from "node:test";
+import { ARTIFACTS, LANGS, ensureDir, openPage, realConsoleErrors, slug, useSiteAndBrowser, visit } from "./helpers.mjs";
 
 const PAGES = ["/", "/plan/health/", "/safety/drowning/", "/indicators/neonatal-mortality/"];
 const WIDTHS = [
@@ -14,18 +14,10 @@ const WIDTHS = [
 ];
 const OUT = path.join(ARTIFACTS, "screenshots");
 
-let site;
-let browser;
+const env = useSiteAndBrowser();
 
 before(async () => {
-  site = await startSite();
-  browser = await launchBrowser();
   ensureDir(OUT);
-});
-
-after(async () => {
-  await browser?.close();
-  await site?.close();
 });
 
 for (const l of LANGS) {
@@ -33,9 +25,9 @@ for (const l of LANGS) {
     for (const vp of WIDTHS) {
       const sitePath = l.prefix + p;
       test(`${sitePath} at ${vp.width} px`, { timeout: 60_000 }, async () => {
-        const { page, log, close } = await openPage(browser, vp);
+        const { page, log, close } = await openPage(env.browser, vp);
         try {
-          const res = await visit(page, site, sitePath);
+          const res = await visit(page, env.site, sitePath);
           assert.equal(res.status(), 200);
           const file = path.join(OUT, `${l.code}-${slug(p)}-${vp.width}.png`);
           await page.screenshot({ path: file, fullPage: true, animations: "disabled" });

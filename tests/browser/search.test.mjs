@@ -5,24 +5,16 @@
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { after, before, describe, test } from "node:test";
-import { ARTIFACTS, HERE, ensureDir, launchBrowser, openPage, realConsoleErrors, startSite } from "./helpers.mjs";
+import { after, describe, test } from "node:test";
+import { ARTIFACTS, HERE, ensureDir, openPage, realConsoleErrors, useSiteAndBrowser } from "./helpers.mjs";
 
 const QUERIES = JSON.parse(readFileSync(path.join(HERE, "search-queries.json"), "utf8"));
 const FIRST_SEARCH_BUDGET = 250 * 1024;
 
-let site;
-let browser;
+const env = useSiteAndBrowser();
 const results = [];
 
-before(async () => {
-  site = await startSite();
-  browser = await launchBrowser();
-});
-
 after(async () => {
-  await browser?.close();
-  await site?.close();
   if (!results.length) return;
   const lines = [];
   for (const lang of ["zh", "en"]) {
@@ -51,10 +43,10 @@ const searchPath = (lang) => (lang === "en" ? "/en/search/" : "/search/");
 
 /** Open the search page with ?q= in a fresh browser context and read the results. */
 async function search(lang, q) {
-  const { page, log, close } = await openPage(browser, { width: 1280, height: 900 });
+  const { page, log, close } = await openPage(env.browser, { width: 1280, height: 900 });
   try {
-    site.reset();
-    await page.goto(`${site.url(searchPath(lang))}?q=${encodeURIComponent(q)}`, { waitUntil: "load" });
+    env.site.reset();
+    await page.goto(`${env.site.url(searchPath(lang))}?q=${encodeURIComponent(q)}`, { waitUntil: "load" });
     await page.waitForFunction(
       () => {
         const status = document.getElementById("search-status");
@@ -74,7 +66,7 @@ async function search(lang, q) {
         return { title: a ? a.textContent.trim() : "", path: a ? new URL(a.href).pathname : "", href: a ? a.href : "" };
       }),
     );
-    const pagefind = site.requests.filter((r) => r.path.startsWith("/pagefind/"));
+    const pagefind = env.site.requests.filter((r) => r.path.startsWith("/pagefind/"));
     return {
       status: status.trim(),
       top,
@@ -92,14 +84,14 @@ async function search(lang, q) {
 describe("search loads nothing before a search starts", () => {
   for (const lang of ["zh", "en"]) {
     test(`${searchPath(lang)} without ?q= requests nothing under /pagefind/`, { timeout: 30_000 }, async () => {
-      const { page, log, close } = await openPage(browser, { width: 1280, height: 900 });
+      const { page, log, close } = await openPage(env.browser, { width: 1280, height: 900 });
       try {
-        site.reset();
-        await page.goto(site.url(searchPath(lang)), { waitUntil: "load" });
+        env.site.reset();
+        await page.goto(env.site.url(searchPath(lang)), { waitUntil: "load" });
         await page.waitForLoadState("networkidle");
         await page.locator("#search-q").focus();
         await page.waitForTimeout(300);
-        const server = site.requests.filter((r) => r.path.startsWith("/pagefind/")).map((r) => r.path);
+        const server = env.site.requests.filter((r) => r.path.startsWith("/pagefind/")).map((r) => r.path);
         const browserSide = log.requests.filter((u) => new URL(u).pathname.startsWith("/pagefind/"));
         assert.deepEqual(server, [], "requests under /pagefind/ before any search");
         assert.deepEqual(browserSide, [], "requests under /pagefind/ before any search (browser)");
