@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import random
 import re
@@ -385,9 +386,25 @@ def page_file(sk: Skeleton, w: Writer, practical: bool, plan_refs, source_hash=N
     return "+++\n" + "\n".join(fm) + "\n+++\n", body
 
 
-def body_hash(body: str) -> str:
-    """sprout's translation hash (src/content/load.rs `hash`): sha256 of the trimmed body."""
-    return hashlib.sha256(body.replace("\r\n", "\n").strip().encode()).hexdigest()[:16]
+def source_hash(text: str) -> str:
+    """sprout's translation hash (src/content/translations.rs `source_hash`): sha256 of the source's
+    title, description, [extra] (without `source_hash`) and trimmed body as compact JSON with
+    sorted keys, so a change to the translatable front matter makes a translation stale too."""
+    _, front, body = text.split("+++", 2)
+    meta = tomllib.loads(front)
+    extra = {k: v for k, v in meta.get("extra", {}).items() if k != "source_hash"}
+    canonical = json.dumps(
+        {
+            "title": meta.get("title"),
+            "description": meta.get("description"),
+            "extra": extra,
+            "body": body.replace("\r\n", "\n").strip(),
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+        sort_keys=True,
+    )
+    return hashlib.sha256(canonical.strip().encode()).hexdigest()[:16]
 
 
 def section_file(s: int, lang: str, title: str, intro: str, practical: bool, source_hash=None) -> tuple[str, str]:
@@ -514,13 +531,13 @@ def main() -> None:
         ei = " ".join(irng.choice(en_corpus[0]) for _ in range(3))
         fm, body = section_file(s, "zh", titles["zh"][(s, 0)], zi, practical)
         write(d / "_index.md", fm + body)
-        fm, ebody = section_file(s, "en", titles["en"][(s, 0)], ei, practical, body_hash(body))
+        fm, ebody = section_file(s, "en", titles["en"][(s, 0)], ei, practical, source_hash(fm + body))
         write(d / "_index.en.md", fm + ebody)
         for p in range(1, P + 1):
             sk = skeletons[(s, p)]
             fm, body = page_file(sk, zw, practical, refs)
             write(d / f"page-{p}.md", fm + body)
-            efm, ebody = page_file(sk, ew, practical, refs, body_hash(body))
+            efm, ebody = page_file(sk, ew, practical, refs, source_hash(fm + body))
             write(d / f"page-{p}.en.md", efm + ebody)
             count["zh"] += 1
             count["en"] += 1

@@ -214,13 +214,6 @@ fn stamp_records_the_source_hash_and_a_later_change_makes_the_translation_stale(
     assert!(fresh.success, "{}", fresh.output);
     assert_eq!(summary(&fresh.output), Some((0, 0)), "{}", fresh.output);
 
-    // Changing only the source's front matter is not a change of the text.
-    edit(root, "content/reading.md", |t| {
-        t.replace("title = \"阅读\"", "title = \"一起阅读\"")
-    });
-    let retitled = check(root);
-    assert!(retitled.success, "{}", retitled.output);
-
     // Changing a sentence of the source makes the translation stale.
     edit(root, "content/reading.md", |t| {
         t.replace("每天和孩子一起读书。", "每天睡前和孩子一起读二十分钟书。")
@@ -276,6 +269,55 @@ fn stamp_records_the_source_hash_and_a_later_change_makes_the_translation_stale(
     let again = check(root);
     assert!(again.success, "{}", again.output);
     assert_eq!(summary(&again.output), Some((0, 0)), "{}", again.output);
+}
+
+/// A translation follows its source's title, description and key messages as much as its body:
+/// a change to any of them makes it stale, and stamping it again clears that.
+#[test]
+fn a_new_title_description_or_key_message_in_the_source_makes_the_translation_stale() {
+    let translation = "content/reading.en.md";
+    for (what, from, to) in [
+        ("title", "title = \"阅读\"", "title = \"一起阅读\""),
+        (
+            "description",
+            "description = \"和孩子一起读书。\"",
+            "description = \"每天睡前和孩子一起读书。\"",
+        ),
+        (
+            "key message",
+            "key_messages = [\"每天和孩子一起读书。\"]",
+            "key_messages = [\"每天和孩子一起读二十分钟书。\"]",
+        ),
+    ] {
+        let site = copy_fixture("check-clean");
+        let root = site.path();
+        edit(root, "content/reading.md", |t| t.replace(from, to));
+        let stale = check(root);
+        assert!(
+            !stale.success && has_line(&stale.output, &[translation, "error", "stale"]),
+            "a new {what} in the source should make {translation} stale:\n{}",
+            stale.output
+        );
+        restamp(root, translation);
+        let again = check(root);
+        assert!(
+            again.success,
+            "stamping clears the new {what}:\n{}",
+            again.output
+        );
+    }
+}
+
+/// What is not translated (weight, dates) does not make a translation stale.
+#[test]
+fn a_new_weight_or_date_in_the_source_does_not_make_the_translation_stale() {
+    let site = copy_fixture("check-clean");
+    edit(site.path(), "content/reading.md", |t| {
+        t.replace("weight = 1\n", "weight = 2\nupdated = 2026-11-30\n")
+    });
+    let run = check(site.path());
+    assert!(run.success, "{}", run.output);
+    assert_eq!(summary(&run.output), Some((0, 0)), "{}", run.output);
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //! Every sentence of `data/source/plan.zh.txt` must appear in the Chinese plan pages
 //! (`content/plan/*.md`, without the glossary, the section index and the English translations).
 //! The only allowed differences are whitespace, the sentence delimiters and the editorial
-//! changes recorded in `extra.errata` of `content/plan/_index.md`.
+//! changes recorded in `extra.errata` of `content/plan/errata.md` (the page /plan/errata/).
 //!
 //! Run with `cargo test --test plan_fidelity -- --nocapture` to see the coverage figure.
 
@@ -112,8 +112,8 @@ fn page_text(path: &Path) -> String {
     text
 }
 
-/// The Chinese plan pages: every `content/plan/*.md` except the glossary, the section index
-/// (`_index.md`) and the English translations (`*.en.md`).
+/// The Chinese plan pages: every `content/plan/*.md` except the glossary, the editorial notes,
+/// the section index (`_index.md`) and the English translations (`*.en.md`).
 fn chinese_plan_pages() -> Vec<PathBuf> {
     let dir = root().join("content/plan");
     let mut pages: Vec<PathBuf> = fs::read_dir(&dir)
@@ -125,6 +125,7 @@ fn chinese_plan_pages() -> Vec<PathBuf> {
                 && !name.ends_with(".en.md")
                 && !name.starts_with('_')
                 && name != "glossary.md"
+                && name != "errata.md"
         })
         .collect();
     pages.sort();
@@ -132,7 +133,7 @@ fn chinese_plan_pages() -> Vec<PathBuf> {
 }
 
 fn errata() -> Vec<Erratum> {
-    let path = root().join("content/plan/_index.md");
+    let path = root().join("content/plan/errata.md");
     let raw = fs::read_to_string(&path).unwrap();
     let (front, _) = split_front_matter(&raw, &path);
     parse_front_matter(&front, &path).extra.errata
@@ -149,7 +150,7 @@ fn every_source_sentence_is_on_the_chinese_pages() {
     let errata = errata();
     assert!(
         !errata.is_empty(),
-        "content/plan/_index.md records no errata"
+        "content/plan/errata.md records no errata"
     );
     let mut stale = Vec::new();
     let mut corrected_source = source.clone();

@@ -388,9 +388,87 @@ fn plan_index_shows_the_structure_with_counts() {
     assert!(h.contains("13 项主要目标，15 项策略措施"), "health counts");
     assert!(html("en/plan/index.html").contains("13 main goals, 15 strategic measures"));
     assert!(
-        h.contains("[bookmark: _Toc2170]"),
-        "the errata list the removed bookmark"
+        !h.contains("[bookmark: _Toc2170]"),
+        "the errata table has its own page now, not the plan's landing page"
     );
+}
+
+/// The editorial notes have their own page, linked from the plan's landing page, with one
+/// anchored row per change; the plan pages mark each change where it occurs with a link to its
+/// row (the build's link check makes sure every such link finds its row).
+#[test]
+fn editorial_changes_are_listed_on_their_own_page_and_marked_where_they_occur() {
+    let mark =
+        Regex::new(r#"class="?erratum-mark"?.*?href="?([^" >]*/plan/errata/)#([a-z-]+)"#).unwrap();
+    for prefix in ["", "en/"] {
+        let index = html(&format!("{prefix}plan/index.html"));
+        assert!(
+            index.contains(&format!("/{prefix}plan/errata/")),
+            "/{prefix}plan/ does not link to the editorial notes"
+        );
+        let errata = html(&format!("{prefix}plan/errata/index.html"));
+        assert!(
+            errata.contains("[bookmark: _Toc2170]"),
+            "/{prefix}plan/errata/ lists the removed bookmark"
+        );
+        for (page, id) in [
+            ("family", "bookmark"),
+            ("notice", "plan-title"),
+            ("principles", "part-one-number"),
+            ("safety", "kept-as-written"),
+            ("environment", "item-number-spaces"),
+        ] {
+            let h = html(&format!("{prefix}plan/{page}/index.html"));
+            assert!(
+                mark.captures_iter(&h).any(|c| &c[2] == id),
+                "/{prefix}plan/{page}/ has no editorial note linking to #{id}"
+            );
+            assert!(
+                errata.contains(&format!("id={id}>")) || errata.contains(&format!("id=\"{id}\"")),
+                "/{prefix}plan/errata/ has no row #{id}"
+            );
+        }
+    }
+    assert!(
+        html("en/plan/safety/index.html").contains("Translator’s note"),
+        "the repeated sentences of safety measure 8 carry a translator's note"
+    );
+}
+
+/// Only the plan's official text is labelled as such; the glossary, the editorial notes and the
+/// practical pages say they are the site's own writing.
+#[test]
+fn only_the_official_text_is_labelled_official() {
+    let meta = Regex::new(r#"<p class="?meta"?>([^<·]*)"#).unwrap();
+    let label = |path: &str| -> String {
+        let h = html(path);
+        meta.captures(&h)
+            .map(|c| c[1].trim().to_string())
+            .unwrap_or_else(|| panic!("{path} has no label"))
+    };
+    assert_eq!(label("plan/health/index.html"), "正式文本");
+    assert!(label("en/plan/health/index.html").contains("official version"));
+    for path in [
+        "plan/glossary/index.html",
+        "plan/errata/index.html",
+        "safety/drowning/index.html",
+        "guidance/emotions/index.html",
+    ] {
+        let l = label(path);
+        assert!(
+            l.contains("本站") && l.contains("不是规划原文"),
+            "{path}: {l}"
+        );
+    }
+    for path in [
+        "en/plan/glossary/index.html",
+        "en/plan/errata/index.html",
+        "en/safety/drowning/index.html",
+        "en/guidance/emotions/index.html",
+    ] {
+        let l = label(path);
+        assert!(l.contains("not the official text"), "{path}: {l}");
+    }
 }
 
 /// Every number in `data/hotlines.toml`.
@@ -448,7 +526,10 @@ fn every_phone_number_shown_is_in_the_hotline_file_and_can_be_tapped() {
         let h = html(path);
         for c in tel.captures_iter(&h) {
             if !known.contains(&c[1]) {
-                stray.push(format!("{path}: tel:{} is not in data/hotlines.toml", &c[1]));
+                stray.push(format!(
+                    "{path}: tel:{} is not in data/hotlines.toml",
+                    &c[1]
+                ));
             }
         }
         if skip_plan && !path.contains("glossary") {
@@ -461,7 +542,10 @@ fn every_phone_number_shown_is_in_the_hotline_file_and_can_be_tapped() {
             }
         }
     }
-    assert!(stray.is_empty(), "phone numbers not in the hotline file: {stray:#?}");
+    assert!(
+        stray.is_empty(),
+        "phone numbers not in the hotline file: {stray:#?}"
+    );
     let safety_pages = content_files("safety", ".md")
         .into_iter()
         .map(|f| format!("safety/{}/index.html", slug(&f)));

@@ -138,7 +138,6 @@ fn parse_file(
     })?;
     let info = FileInfo::new(path, content_dir, config)?;
     let split = front_matter::split(&text, &shown)?;
-    let body_hash = hash(split.body);
     if info.is_section {
         let meta = front_matter::parse_section(&split, &shown)?;
         let path = section_path(&info, config);
@@ -159,7 +158,6 @@ fn parse_file(
             ignored_pages: Vec::new(),
             subsections: Vec::new(),
             rendered: Rendered::default(),
-            body_hash,
         })))
     } else {
         let mut meta = front_matter::parse_page(&split, &shown)?;
@@ -182,12 +180,11 @@ fn parse_file(
             lower: None,
             higher: None,
             rendered: Rendered::default(),
-            body_hash,
         })))
     }
 }
 
-/// Short, stable hash of a Markdown body (hex), used to detect stale translations.
+/// Short, stable hash of a text (hex), used to detect stale translations.
 pub fn hash(text: &str) -> String {
     let digest = Sha256::digest(text.replace("\r\n", "\n").trim().as_bytes());
     digest[..8].iter().map(|b| format!("{b:02x}")).collect()

@@ -80,8 +80,6 @@ pub struct Page {
     pub higher: Option<PageId>,
     pub reading: Reading,
     pub rendered: Rendered,
-    /// Hash of the Markdown body, recorded by translations to detect stale ones.
-    pub body_hash: String,
 }
 
 #[derive(Debug, Clone)]
@@ -104,7 +102,6 @@ pub struct Section {
     pub subsections: Vec<SectionId>,
     pub reading: Reading,
     pub rendered: Rendered,
-    pub body_hash: String,
 }
 
 impl Page {

@@ -1,5 +1,6 @@
 //! The translation report: which default-language items lack a translation, and which
-//! translations are stale (their source changed since `extra.source_hash` was recorded).
+//! translations are stale (their source's body or translatable front matter changed since
+//! `extra.source_hash` was recorded).
 //! `stamp` records the current source hash in a translation's front matter.
 
 use std::fmt;
@@ -7,6 +8,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
+use serde_json::Value;
+
+use super::front_matter::{PageMeta, SectionMeta, Split, parse_page, parse_section};
 use super::{ItemRef, Site};
 
 /// One translation's state.
@@ -80,10 +84,60 @@ impl fmt::Display for Report {
     }
 }
 
-fn body_hash(site: &Site, item: ItemRef) -> &str {
-    match item {
-        ItemRef::Page(i) => &site.pages[i].body_hash,
-        ItemRef::Section(i) => &site.sections[i].body_hash,
+/// The translatable front matter of a source: its title, description and `[extra]` (key
+/// messages, summaries, sources, ...), without the translation's own `source_hash`.
+pub struct Translatable<'a> {
+    pub title: Option<&'a str>,
+    pub description: Option<&'a str>,
+    pub extra: &'a Value,
+}
+
+/// Short, stable hash (hex) of what a translation must follow: the translatable front matter
+/// and the Markdown body, so a new title or key message makes the translation stale as much
+/// as a new sentence does. Weights, dates and taxonomies are left out: they are not translated.
+pub fn source_hash(front: &Translatable, body: &str) -> String {
+    let mut extra = front.extra.clone();
+    if let Value::Object(m) = &mut extra {
+        m.remove("source_hash");
+    }
+    let canonical = serde_json::json!({
+        "title": front.title,
+        "description": front.description,
+        "extra": extra,
+        "body": body.replace("\r\n", "\n").trim(),
+    });
+    super::load::hash(&canonical.to_string())
+}
+
+fn current_hash(site: &Site, item: ItemRef) -> String {
+    let (meta, body) = match item {
+        ItemRef::Page(i) => {
+            let p = &site.pages[i];
+            (Translatable::of_page(&p.meta), &p.body)
+        }
+        ItemRef::Section(i) => {
+            let s = &site.sections[i];
+            (Translatable::of_section(&s.meta), &s.body)
+        }
+    };
+    source_hash(&meta, body)
+}
+
+impl<'a> Translatable<'a> {
+    pub fn of_page(m: &'a PageMeta) -> Self {
+        Translatable {
+            title: m.title.as_deref(),
+            description: m.description.as_deref(),
+            extra: &m.extra,
+        }
+    }
+
+    pub fn of_section(m: &'a SectionMeta) -> Self {
+        Translatable {
+            title: m.title.as_deref(),
+            description: m.description.as_deref(),
+            extra: &m.extra,
+        }
     }
 }
 
@@ -116,7 +170,7 @@ pub fn report(site: &Site) -> Report {
                     lang: lang.code.clone(),
                 },
                 Some(t) => {
-                    let current = body_hash(site, item).to_string();
+                    let current = current_hash(site, item);
                     let tfile = site.file(t).relative.clone();
                     match recorded_hash(site, t) {
                         None => Status::Unstamped { file: tfile },
@@ -147,7 +201,8 @@ pub fn source_of(translation: &Path, languages: &[String]) -> Option<PathBuf> {
     Some(translation.with_file_name(format!("{base}.md")))
 }
 
-/// Write the source's current body hash into the translation's `[extra] source_hash`.
+/// Write the source's current hash (front matter and body) into the translation's
+/// `[extra] source_hash`.
 pub fn stamp(translation: &Path, languages: &[String]) -> Result<String> {
     let Some(source) = source_of(translation, languages) else {
         bail!(
@@ -159,7 +214,7 @@ pub fn stamp(translation: &Path, languages: &[String]) -> Result<String> {
         .with_context(|| format!("cannot read {}", source.display()))?;
     let split =
         super::front_matter::split(&source_text, &source).map_err(|d| anyhow::anyhow!("{d}"))?;
-    let hash = super::load::hash(split.body);
+    let hash = file_hash(&split, &source)?;
     let text = std::fs::read_to_string(translation)
         .with_context(|| format!("cannot read {}", translation.display()))?;
     let updated = set_source_hash(&text, &hash).with_context(|| {
@@ -171,6 +226,21 @@ pub fn stamp(translation: &Path, languages: &[String]) -> Result<String> {
     std::fs::write(translation, updated)
         .with_context(|| format!("cannot write {}", translation.display()))?;
     Ok(hash)
+}
+
+/// The hash of a source file as the build computes it, so `stamp` and the report agree.
+fn file_hash(split: &Split, source: &Path) -> Result<String> {
+    let is_section = source
+        .file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with("_index."));
+    let error = |d: crate::diagnostics::Diagnostic| anyhow::anyhow!("{d}");
+    Ok(if is_section {
+        let meta = parse_section(split, source).map_err(error)?;
+        source_hash(&Translatable::of_section(&meta), split.body)
+    } else {
+        let meta = parse_page(split, source).map_err(error)?;
+        source_hash(&Translatable::of_page(&meta), split.body)
+    })
 }
 
 /// Insert or replace `source_hash = "..."` in the `[extra]` table of TOML front matter, keeping
@@ -215,6 +285,39 @@ mod tests {
         assert_eq!(front(&s3)["extra"]["list"][0]["y"].as_integer(), Some(2));
         assert_eq!(front(&s3)["extra"]["source_hash"].as_str(), Some("h"));
         assert!(set_source_hash("no front matter", "h").is_none());
+    }
+
+    #[test]
+    fn the_hash_follows_title_description_extra_and_body_but_not_source_hash() {
+        let extra = serde_json::json!({"key_messages": ["每天读书。"]});
+        let front = |title, description, extra| Translatable {
+            title,
+            description,
+            extra,
+        };
+        let base = source_hash(&front(Some("阅读"), Some("说明"), &extra), "正文");
+        assert_ne!(
+            base,
+            source_hash(&front(Some("一起阅读"), Some("说明"), &extra), "正文")
+        );
+        assert_ne!(
+            base,
+            source_hash(&front(Some("阅读"), None, &extra), "正文")
+        );
+        let other = serde_json::json!({"key_messages": ["每天睡前读书。"]});
+        assert_ne!(
+            base,
+            source_hash(&front(Some("阅读"), Some("说明"), &other), "正文")
+        );
+        assert_ne!(
+            base,
+            source_hash(&front(Some("阅读"), Some("说明"), &extra), "正文。")
+        );
+        let stamped = serde_json::json!({"key_messages": ["每天读书。"], "source_hash": "x"});
+        assert_eq!(
+            base,
+            source_hash(&front(Some("阅读"), Some("说明"), &stamped), "\r\n正文\r\n")
+        );
     }
 
     #[test]
