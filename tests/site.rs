@@ -448,7 +448,10 @@ fn every_phone_number_shown_is_in_the_hotline_file_and_can_be_tapped() {
         let h = html(path);
         for c in tel.captures_iter(&h) {
             if !known.contains(&c[1]) {
-                stray.push(format!("{path}: tel:{} is not in data/hotlines.toml", &c[1]));
+                stray.push(format!(
+                    "{path}: tel:{} is not in data/hotlines.toml",
+                    &c[1]
+                ));
             }
         }
         if skip_plan && !path.contains("glossary") {
@@ -461,7 +464,10 @@ fn every_phone_number_shown_is_in_the_hotline_file_and_can_be_tapped() {
             }
         }
     }
-    assert!(stray.is_empty(), "phone numbers not in the hotline file: {stray:#?}");
+    assert!(
+        stray.is_empty(),
+        "phone numbers not in the hotline file: {stray:#?}"
+    );
     let safety_pages = content_files("safety", ".md")
         .into_iter()
         .map(|f| format!("safety/{}/index.html", slug(&f)));
