@@ -6,8 +6,8 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use regex::Regex;
-use sprout::build::{BuildOptions, Built, build};
 use sprout::content::translations::Status;
+use sprout::pipeline::{BuildOptions, Built, build};
 
 fn site() -> &'static Built {
     static SITE: OnceLock<Built> = OnceLock::new();
