@@ -10,8 +10,8 @@ use super::chart::{self, Chart, Series};
 use super::status::{goal_value, status};
 use super::{CITY, DOMAINS, Data, Indicator, Observation};
 use crate::content::{ItemRef, Site};
+use crate::content::{VirtualPage, virtual_alternates};
 use crate::output::{Body, Output};
-use crate::render::{VirtualPage, virtual_alternates};
 
 const DIR: &str = "indicators";
 

@@ -87,8 +87,7 @@ fn aliases(r: &Renderer) -> Vec<Result<(String, String), Diagnostic>> {
             ));
         }
         if s.meta.paginate_by.is_some() {
-            let first =
-                paginate::pager_path(&s.path, &s.meta.paginate_path, 1).replace("/2/", "/1/");
+            let first = paginate::numbered_pager_path(&s.path, &s.meta.paginate_path, 1);
             list.push((
                 first,
                 s.permalink.clone(),
@@ -103,7 +102,7 @@ fn aliases(r: &Renderer) -> Vec<Result<(String, String), Diagnostic>> {
         .filter(|t| t.kind.render && t.kind.paginate_by.is_some())
     {
         for term in &t.terms {
-            let first = format!("{}{}/1/", term.path, t.kind.paginate_path);
+            let first = paginate::numbered_pager_path(&term.path, &t.kind.paginate_path, 1);
             list.push((
                 first,
                 term.permalink.clone(),

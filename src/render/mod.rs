@@ -9,30 +9,14 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 use tera::{Context, Tera};
 
-use crate::content::Site;
+use crate::content::{Site, VirtualPage, virtual_alternates};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::{Body, Output, file_for};
 use crate::templates::values::Values;
 use crate::templates::{Shared, Templates};
-
-/// A page that has no Markdown file: made from data and rendered through a theme template.
-#[derive(Debug, Clone)]
-pub struct VirtualPage {
-    pub lang: String,
-    /// Site path, e.g. `/en/indicators/neonatal-mortality/`.
-    pub path: String,
-    pub template: String,
-    /// What the template sees as `page` (title, permalink, path, lang, alternates, ...).
-    pub page: Value,
-    /// Further template variables.
-    pub context: Map<String, Value>,
-    pub updated: Option<String>,
-    /// Same page in other languages, for the sitemap: (language tag, permalink).
-    pub alternates: Vec<(String, String)>,
-}
 
 /// Everything the renderer reads.
 pub struct Renderer<'a> {
@@ -156,6 +140,7 @@ impl<'a> Renderer<'a> {
         };
         ctx.put("config", config);
         ctx.insert("lang", lang);
+        ctx.insert("content_security_policy", crate::policy::CSP_META);
         if let Some(p) = path {
             ctx.insert("current_path", p);
             ctx.insert("current_url", &self.site.config.permalink(p));
@@ -435,19 +420,6 @@ fn fallback(mut alternates: Value) -> Value {
         }
     }
     alternates
-}
-
-/// The `alternates` value for a virtual page's `page` object.
-pub fn virtual_alternates(site: &Site, per_lang: &[(String, String, Option<String>)]) -> Value {
-    Value::Array(
-        per_lang
-            .iter()
-            .map(|(lang, permalink, title)| {
-                let tag = site.config.language(lang).map_or(lang.clone(), |l| l.language_tag.clone());
-                json!({"lang": lang, "language_tag": tag, "permalink": permalink, "title": title, "exact": true})
-            })
-            .collect(),
-    )
 }
 
 pub use extras::sitemap_entries;
