@@ -125,6 +125,7 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildFailed> {
     });
     steps.run("static", || statics::add(&opts.root, &config, &mut output));
     steps.run("headers", || headers::add(&config, &mut output));
+    findings.extend(output.take_problems());
     let sources = sources(&site, &virtuals);
     findings.extend(steps.run("links", || links::check(&output, &config, &sources)));
     if opts.mode != Mode::Check && findings.iter().any(Diagnostic::is_error) {
@@ -133,6 +134,10 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildFailed> {
     steps
         .run("search", || search::index(&site, &mut output))
         .map_err(failed)?;
+    let collisions = output.take_problems();
+    if !collisions.is_empty() {
+        return Err(failed(collisions.into_iter().collect()));
+    }
     if opts.relative {
         let unwritable = steps.run("relative", || relative::rewrite(&mut output, &config));
         if !unwritable.is_empty() {

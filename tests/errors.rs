@@ -275,6 +275,17 @@ fn sprout_that_cannot_write_exits_with_2_not_1() {
 }
 
 #[test]
+fn static_file_at_a_page_path() {
+    // Regression: a static file at a page's output path silently replaced the page.
+    check(Expect {
+        case: "static_over_page",
+        at: "static/page/index.html: error:",
+        says: &["`page/index.html`", "content/page.md"],
+        hint: HINT,
+    });
+}
+
+#[test]
 fn bad_toml_syntax_in_config() {
     check(Expect {
         case: "config_syntax",

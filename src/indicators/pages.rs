@@ -413,15 +413,18 @@ pub fn downloads(site: &Site, data: &Data, output: &mut Output) {
     output.insert(
         format!("{DIR}/indicators.json"),
         Body::Bytes(text.into_bytes()),
+        super::INDICATORS_FILE,
     );
     output.insert(
         format!("{DIR}/observations.csv"),
         Body::Bytes(csv_rows(data.observations.iter())),
+        super::OBSERVATIONS_FILE,
     );
     for i in &data.indicators {
         output.insert(
             format!("{DIR}/{}.csv", i.id),
             Body::Bytes(csv_rows(data.observations_of(&i.id))),
+            super::OBSERVATIONS_FILE,
         );
     }
 }

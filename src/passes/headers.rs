@@ -17,7 +17,7 @@ pub fn headers_file(config: &Config) -> String {
 
 pub fn add(config: &Config, output: &mut Output) {
     if !output.contains("_headers") {
-        output.insert_text("_headers", headers_file(config));
+        output.insert_text("_headers", headers_file(config), "src/policy.rs");
     }
 }
 

@@ -181,12 +181,13 @@ mod tests {
 
     fn site() -> Output {
         let mut o = Output::default();
-        o.insert_text("index.html", "<a href=\"/plan/#goal-1\">x</a><a href=\"https://other.org/\">e</a><img src=\"/a.png\">".into());
+        o.insert_text("index.html", "<a href=\"/plan/#goal-1\">x</a><a href=\"https://other.org/\">e</a><img src=\"/a.png\">".into(), "a.md");
         o.insert_text(
             "plan/index.html",
             "<h2 id=\"goal-1\">g</h2><a href=\"../missing/\">m</a><a href=\"#nope\">n</a>".into(),
+            "plan.md",
         );
-        o.insert_text("a.png", String::new());
+        o.insert_text("a.png", String::new(), "a.png");
         o
     }
 
@@ -214,8 +215,9 @@ mod tests {
         o.insert_text(
             "index.html",
             r#"<video src="/clip.mp4" poster="/poster.png"></video><img alt="" src="/a.png" srcset="/a.png 1x, /a2.png 2x"><audio src="/talk.mp3"></audio><embed src="/doc.pdf">"#.into(),
+            "a.md",
         );
-        o.insert_text("a.png", String::new());
+        o.insert_text("a.png", String::new(), "a.png");
         let found = check(&o, &config("https://x.org"), &HashMap::new());
         let msgs: Vec<String> = found.iter().map(|d| d.message.clone()).collect();
         for missing in [

@@ -70,10 +70,10 @@ impl<'a> Renderer<'a> {
             jobs.par_iter().map(|j| self.run(j)).collect();
         let mut output = Output::default();
         let mut problems = Diagnostics::default();
-        for r in results {
+        for (job, r) in jobs.iter().zip(results) {
             match r {
                 Ok((path, html)) => {
-                    output.insert_text(file_for(&path), html);
+                    output.insert_text(file_for(&path), html, self.source(job));
                 }
                 Err(d) => problems.push(d),
             }
@@ -123,6 +123,21 @@ impl<'a> Renderer<'a> {
             Job::Term(t, k, p) => self.term(t, k, p),
             Job::NotFound(l) => self.not_found(l),
             Job::Virtual(v) => self.virtual_page(v),
+        }
+    }
+
+    /// The file an author edits to change what `job` writes, for collision reports.
+    fn source(&self, job: &Job) -> PathBuf {
+        let site = self.site;
+        match *job {
+            Job::Page(i) => content_path(&site.pages[i].file.relative),
+            Job::Section(i, _) => content_path(&site.sections[i].file.relative),
+            Job::TaxonomyList(t) | Job::Term(t, _, _) => PathBuf::from(format!(
+                "config.toml (taxonomy `{}`)",
+                site.taxonomies[t].kind.name
+            )),
+            Job::NotFound(_) => PathBuf::from("templates/404.html"),
+            Job::Virtual(v) => PathBuf::from(format!("templates/{}", self.virtuals[v].template)),
         }
     }
 
@@ -378,7 +393,7 @@ impl<'a> Renderer<'a> {
                         path.trim_start_matches('/'),
                         rel.to_string_lossy().replace('\\', "/")
                     );
-                    output.insert(key, Body::File(a.clone()));
+                    output.insert(key, Body::File(a.clone()), a.as_path());
                 }
             }
         }
