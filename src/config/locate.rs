@@ -3,9 +3,52 @@
 
 use std::ops::Range;
 
+use serde::de::DeserializeOwned;
 use toml_edit::{Document, Item, Table, Value};
 
-use crate::diagnostics::line_col;
+use super::strict::{Origin, from_toml};
+use crate::diagnostics::{Diagnostics, line_col};
+
+/// serde stops at the first unknown key; blank each one out (offsets kept) and parse again, so
+/// one run reports them all, each at its own line.
+pub fn parse_reporting_every_unknown_key<T: DeserializeOwned>(
+    text: &str,
+    origin: Origin,
+) -> Result<T, Diagnostics> {
+    let mut current = text.to_string();
+    let mut unknown = Diagnostics::default();
+    loop {
+        match from_toml::<T>(&current, origin) {
+            Ok(raw) if unknown.is_empty() => return Ok(raw),
+            Ok(_) => return Err(unknown),
+            Err(d) => {
+                let next = d
+                    .message
+                    .contains("is unknown")
+                    .then(|| blank_key(&current, offset_of(&current, d.line, d.column)))
+                    .flatten();
+                unknown.push(d);
+                match next {
+                    Some(next) if unknown.items().len() < 100 => current = next,
+                    _ => return Err(unknown),
+                }
+            }
+        }
+    }
+}
+
+/// Byte offset of 1-based `line` and character `column` in `text`.
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    text[line_start..]
+        .char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(text.len(), |(i, _)| line_start + i)
+}
 
 /// One step into the TOML tree: a key of a table or an index into an array.
 #[derive(Debug, Clone, Copy)]

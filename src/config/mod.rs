@@ -11,7 +11,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::config::strict::{Origin, from_toml};
+use crate::config::strict::Origin;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::slugs::SlugifyStrategy;
 use locate::Step;
@@ -207,7 +207,7 @@ impl Config {
             file,
             first_line: 1,
         };
-        let raw = parse_reporting_every_unknown_key(text, origin)?;
+        let raw: RawConfig = locate::parse_reporting_every_unknown_key(text, origin)?;
         resolve(raw, text, file)
     }
 
@@ -282,44 +282,6 @@ impl Config {
             "relative": self.relative,
         })
     }
-}
-
-/// serde stops at the first unknown key; blank each one out (offsets kept) and parse again, so
-/// one run reports them all, each at its own line.
-fn parse_reporting_every_unknown_key(text: &str, origin: Origin) -> Result<RawConfig, Diagnostics> {
-    let mut current = text.to_string();
-    let mut unknown = Diagnostics::default();
-    loop {
-        match from_toml::<RawConfig>(&current, origin) {
-            Ok(raw) if unknown.is_empty() => return Ok(raw),
-            Ok(_) => return Err(unknown),
-            Err(d) => {
-                let next = d
-                    .message
-                    .contains("is unknown")
-                    .then(|| locate::blank_key(&current, offset_of(&current, d.line, d.column)))
-                    .flatten();
-                unknown.push(d);
-                match next {
-                    Some(next) if unknown.items().len() < 100 => current = next,
-                    _ => return Err(unknown),
-                }
-            }
-        }
-    }
-}
-
-/// Byte offset of 1-based `line` and character `column` in `text`.
-fn offset_of(text: &str, line: usize, column: usize) -> usize {
-    let line_start: usize = text
-        .split_inclusive('\n')
-        .take(line.saturating_sub(1))
-        .map(str::len)
-        .sum();
-    text[line_start..]
-        .char_indices()
-        .nth(column.saturating_sub(1))
-        .map_or(text.len(), |(i, _)| line_start + i)
 }
 
 fn resolve(raw: RawConfig, text: &str, file: &Path) -> Result<Config, Diagnostics> {

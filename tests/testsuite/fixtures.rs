@@ -4,9 +4,7 @@
 //! bilingual sites (hreflang, per-language 404 pages and feeds, `trans()` in the page's
 //! language, CJK reading time). See `tests/README.md` to add a case.
 
-mod common;
-
-use common::{copy_fixture, fixture};
+use crate::common::{copy_fixture, fixture};
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};

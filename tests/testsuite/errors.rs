@@ -494,7 +494,7 @@ fn every_invalid_fixture_has_a_test() {
         let name = e.unwrap().file_name().to_string_lossy().to_string();
         assert!(
             this.contains(&format!("\"{name}\"")),
-            "tests/fixtures/invalid/{name} is not used by tests/errors.rs"
+            "tests/fixtures/invalid/{name} is not used by tests/testsuite/errors.rs"
         );
     }
 }

@@ -3,9 +3,7 @@
 //! relative and names a file, following it from the page's folder on disk reaches that file,
 //! and canonical and hreflang links stay absolute.
 
-mod common;
-
-use common::copy_fixture;
+use crate::common::copy_fixture;
 use std::cell::RefCell;
 use std::path::{Component, Path, PathBuf};
 use std::process::Command;

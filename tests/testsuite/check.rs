@@ -3,9 +3,7 @@
 //! run; each kind of problem the README promises is reported on its own; `stamp` records the
 //! source hash and a later change to the source makes the translation stale.
 
-mod common;
-
-use common::copy_fixture;
+use crate::common::copy_fixture;
 use std::path::Path;
 use std::process::Command;
 

@@ -1,6 +1,6 @@
 //! The module graph follows the pipeline: every `crate::` path in `src/` points to the same
 //! stage or to one earlier in `STAGES`, never up the pipeline, so there is no cycle between
-//! stages. Run alone with `cargo test --test layers`; a failure names the file and the arrow.
+//! stages. Run alone with `cargo test --test testsuite layers::`; a failure names the file and the arrow.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -116,7 +116,7 @@ fn no_arrow_points_up_the_pipeline() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
-    // Print the graph for the README's map (`cargo test --test layers -- --nocapture`).
+    // Print the graph for the README's map (`cargo test --test testsuite layers:: -- --nocapture`).
     for (from, to) in &graph {
         println!(
             "{from} -> {}",

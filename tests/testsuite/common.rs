@@ -1,4 +1,4 @@
-//! Helpers shared by the integration tests: where fixtures are, and copies a test may edit.
+//! Helpers shared by the test modules: where fixtures are, and copies a test may edit.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};

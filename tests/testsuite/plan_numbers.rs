@@ -12,7 +12,7 @@
 //! the item itself (`3.` / `（一）` / `(1)` / `(i)` at the start of a heading or goal) is ignored.
 //! It also checks that the two languages have the same anchors in the same order.
 //!
-//! Run with `cargo test --test plan_numbers -- --nocapture` to see the report.
+//! Run with `cargo test --test testsuite plan_numbers:: -- --nocapture` to see the report.
 
 use std::collections::BTreeSet;
 use std::fs;

@@ -4,9 +4,7 @@
 //! that keeps the last good site and reports over server-sent events, a site under a sub-path,
 //! and a bounded load test with `wrk`.
 
-mod common;
-
-use common::copy_fixture;
+use crate::common::copy_fixture;
 use std::io::{ErrorKind, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};

@@ -2,15 +2,13 @@
 //! kind of bad data fails the build with the file, line and field named, and leaves the
 //! previous output untouched. Cases live in tests/fixtures/indicators/cases/<case>/data/.
 
-mod common;
-
-use common::copy_dir;
+use crate::common::copy_dir;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn fixture() -> PathBuf {
-    common::fixture("indicators")
+    crate::common::fixture("indicators")
 }
 
 /// A copy of the fixture with the case's data files laid over it, and a `public/` holding a

@@ -5,7 +5,7 @@
 //! The only allowed differences are whitespace, the sentence delimiters and the editorial
 //! changes recorded in `extra.errata` of `content/plan/errata.md` (the page /plan/errata/).
 //!
-//! Run with `cargo test --test plan_fidelity -- --nocapture` to see the coverage figure.
+//! Run with `cargo test --test testsuite plan_fidelity:: -- --nocapture` to see the coverage figure.
 
 use std::fs;
 use std::path::{Path, PathBuf};
