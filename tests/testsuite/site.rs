@@ -295,6 +295,104 @@ fn a_parent_of_a_three_year_old_finds_checks_warning_signs_and_risks_from_the_ho
     }
 }
 
+/// The part of a built page from the element with `id` to the end of its first table.
+fn table_after(h: &str, id: &str) -> String {
+    let start = h
+        .find(&format!("id={id}"))
+        .or_else(|| h.find(&format!("id=\"{id}\"")))
+        .unwrap_or_else(|| panic!("no #{id}"));
+    let end = h[start..]
+        .find("</table>")
+        .unwrap_or_else(|| panic!("no table after #{id}"));
+    h[start..start + end].to_string()
+}
+
+#[test]
+fn the_vaccination_schedule_lists_every_national_programme_vaccine() {
+    let zh = [
+        "乙肝疫苗",
+        "卡介苗",
+        "脊灰灭活疫苗",
+        "脊灰减毒活疫苗",
+        "百白破疫苗",
+        "麻腮风疫苗",
+        "乙脑减毒活疫苗",
+        "A群流脑多糖疫苗",
+        "A群C群流脑多糖疫苗",
+        "甲肝减毒活疫苗",
+    ];
+    let en = [
+        "Hepatitis B",
+        "BCG",
+        "Polio (inactivated)",
+        "Polio (oral live)",
+        "DTaP",
+        "MMR",
+        "Japanese encephalitis (live)",
+        "Meningococcal group A,",
+        "Meningococcal groups A and C",
+        "hepatitis A (live)",
+    ];
+    for (page, names, six, dtap) in [
+        (
+            "guidance/health-checks-vaccines/index.html",
+            &zh[..],
+            "6岁",
+            "百白破疫苗第5剂",
+        ),
+        (
+            "en/guidance/health-checks-vaccines/index.html",
+            &en[..],
+            "6 years",
+            "DTaP, dose 5",
+        ),
+    ] {
+        let table = table_after(&html(page), "schedule");
+        for name in names {
+            assert!(table.contains(name), "/{page}: the schedule lacks {name}");
+        }
+        // Since 1 January 2025 the dose at 6 years is DTaP, not DT (白破).
+        // Rows are split on their opening tag: the minifier drops optional closing tags.
+        let at_six = table
+            .split("<tr")
+            .find(|r| r.contains(&format!(">{six}<")))
+            .unwrap_or_else(|| panic!("/{page}: no row for {six}"));
+        assert!(
+            at_six.contains(dtap),
+            "/{page}: the 6-year row lacks {dtap}"
+        );
+        assert!(
+            !at_six.replace("百白破", "").contains("白破") && !at_six.contains("DT,"),
+            "/{page}: the 6-year row still gives the DT vaccine"
+        );
+    }
+}
+
+#[test]
+fn every_age_page_links_to_safety_advice_for_the_same_age() {
+    for (band, section) in [
+        ("0-1", "age-0-3"),
+        ("1-3", "age-0-3"),
+        ("3-6", "age-3-6"),
+        ("6-12", "age-6-12"),
+        ("12-18", "age-12-18"),
+    ] {
+        for prefix in ["", "en/"] {
+            let h = html(&format!("{prefix}ages/{band}/index.html"));
+            let link = Regex::new(&format!(r"/{prefix}safety/[a-z-]+/#{section}\b")).unwrap();
+            let n = link.find_iter(&h).count();
+            assert!(
+                n >= 3,
+                "/{prefix}ages/{band}/ links to {n} safety sections for #{section}; a parent needs the main risks"
+            );
+            assert!(
+                h.contains(&format!("/{prefix}safety/emergencies/")),
+                "/{prefix}ages/{band}/ does not link to the emergency first-aid page"
+            );
+        }
+    }
+}
+
 #[test]
 fn every_indicator_has_pages_and_downloads() {
     let json: serde_json::Value =
