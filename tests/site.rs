@@ -304,6 +304,11 @@ fn every_safety_page_ends_with_its_sources() {
 }
 
 #[test]
+fn every_guidance_page_ends_with_its_sources() {
+    assert_pages_end_with_their_sources("guidance");
+}
+
+#[test]
 fn age_pages_list_what_a_parent_of_a_four_year_old_needs() {
     let h = html("age/3-6/index.html");
     for page in [
