@@ -242,6 +242,7 @@ fn section_ids(body: &str) -> Vec<String> {
 
 #[test]
 fn every_safety_page_opens_with_what_to_do_in_an_emergency() {
+    let open = Regex::new(r#"id="?emergency"?"#).unwrap();
     let pages = content_files("safety", ".md");
     assert!(pages.len() >= 14, "safety has {} pages", pages.len());
     for f in &pages {
@@ -257,7 +258,6 @@ fn every_safety_page_opens_with_what_to_do_in_an_emergency() {
             );
             // The steps themselves follow at once, with a number to tap.
             let body = page_body(&h);
-            let open = Regex::new(r#"id="?emergency"?"#).unwrap();
             let after = &body[open.find(body).map_or(body.len(), |m| m.end())..];
             let section = after.split("<h2").next().unwrap_or("");
             assert!(
