@@ -221,6 +221,93 @@ fn practical_pages_keep_their_promises() {
     }
 }
 
+/// The page's own text: what the Markdown body renders to, without the template's boxes.
+fn page_body(h: &str) -> &str {
+    let start = Regex::new(r#"<div class="?body"?>"#).unwrap();
+    let from = start.find(h).map_or(0, |m| m.end());
+    let rest = &h[from..];
+    let end = ["from-plan-title", "sources-title", "page-end"]
+        .iter()
+        .filter_map(|marker| rest.find(marker))
+        .min()
+        .unwrap_or(rest.len());
+    &rest[..end]
+}
+
+/// The ids of the section headings (h2) in a page body, in reading order.
+fn section_ids(body: &str) -> Vec<String> {
+    let h2 = Regex::new(r#"<h2[^>]*\sid="?([^"\s>]+)"#).unwrap();
+    h2.captures_iter(body).map(|c| c[1].to_string()).collect()
+}
+
+#[test]
+fn every_safety_page_opens_with_what_to_do_in_an_emergency() {
+    let open = Regex::new(r#"id="?emergency"?"#).unwrap();
+    let pages = content_files("safety", ".md");
+    assert!(pages.len() >= 14, "safety has {} pages", pages.len());
+    for f in &pages {
+        let s = slug(f);
+        for prefix in ["", "en/"] {
+            let at = format!("/{prefix}safety/{s}/");
+            let h = html(&format!("{prefix}safety/{s}/index.html"));
+            let ids = section_ids(page_body(&h));
+            assert_eq!(
+                ids.first().map(String::as_str),
+                Some("emergency"),
+                "{at}: the first section must be the emergency steps, found {ids:?}"
+            );
+            // The steps themselves follow at once, with a number to tap.
+            let body = page_body(&h);
+            let after = &body[open.find(body).map_or(body.len(), |m| m.end())..];
+            let section = after.split("<h2").next().unwrap_or("");
+            assert!(
+                section.contains("href=tel:") || section.contains("href=\"tel:"),
+                "{at}: the emergency section has no number to tap"
+            );
+        }
+    }
+}
+
+/// Every page of a practical section, in both languages, ends with a "Sources" section that lists
+/// at least one source.
+fn assert_pages_end_with_their_sources(section: &str) {
+    let item = Regex::new(r"<li>\s*\S").unwrap();
+    let pages = content_files(section, ".md");
+    assert!(!pages.is_empty(), "{section} has no pages");
+    let mut missing = Vec::new();
+    for f in &pages {
+        let s = slug(f);
+        for (prefix, heading) in [("", "依据"), ("en/", "Sources")] {
+            let at = format!("/{prefix}{section}/{s}/");
+            let h = html(&format!("{prefix}{section}/{s}/index.html"));
+            let Some(start) = h
+                .find("id=sources-title")
+                .or(h.find("id=\"sources-title\""))
+            else {
+                missing.push(format!("{at}: no sources section"));
+                continue;
+            };
+            let sources = &h[start..];
+            let sources = &sources[..sources.find("</section>").unwrap_or(sources.len())];
+            let list = sources.split("<ol>").nth(1).unwrap_or("");
+            if !sources.contains(heading) || !item.is_match(list) {
+                missing.push(format!("{at}: no source listed under {heading:?}"));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "{missing:#?}");
+}
+
+#[test]
+fn every_safety_page_ends_with_its_sources() {
+    assert_pages_end_with_their_sources("safety");
+}
+
+#[test]
+fn every_guidance_page_ends_with_its_sources() {
+    assert_pages_end_with_their_sources("guidance");
+}
+
 #[test]
 fn age_pages_list_what_a_parent_of_a_four_year_old_needs() {
     let h = html("age/3-6/index.html");
