@@ -100,8 +100,15 @@ fn external_links(built: &Built) -> Vec<Diagnostic> {
     let mut urls: Vec<(String, String)> = Vec::new();
     for (file, html) in built.output.html() {
         for l in crate::link_check::scan(html).links {
+            let skipped = built
+                .config
+                .link_checker
+                .skip_prefixes
+                .iter()
+                .any(|p| l.starts_with(p.as_str()));
             if (l.starts_with("http://") || l.starts_with("https://"))
                 && !l.starts_with(&built.config.base_url)
+                && !skipped
             {
                 urls.push((l, file.to_string()));
             }
@@ -109,6 +116,7 @@ fn external_links(built: &Built) -> Vec<Diagnostic> {
     }
     urls.sort();
     urls.dedup_by(|a, b| a.0 == b.0);
+    let level = built.config.link_checker.external_level;
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_global(Some(Duration::from_secs(10)))
         .build()
@@ -117,7 +125,7 @@ fn external_links(built: &Built) -> Vec<Diagnostic> {
         .filter_map(|(url, file)| {
             let ok = agent.head(url).call().is_ok() || agent.get(url).call().is_ok();
             (!ok).then(|| {
-                Diagnostic::error(
+                level.diagnostic(
                     format!("public/{file}"),
                     format!("external link {url} does not answer; fix or remove it"),
                 )

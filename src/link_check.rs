@@ -75,6 +75,7 @@ pub fn check(
     let pages: Vec<(&str, &str)> = output.html().collect();
     let scans: HashMap<&str, Scan> = pages.par_iter().map(|(p, h)| (*p, scan(h))).collect();
     let base_path = config.base_path();
+    let level = config.link_checker.sprout_level;
     let mut findings: Vec<Diagnostic> = scans
         .par_iter()
         .flat_map_iter(|(file, s)| {
@@ -82,11 +83,11 @@ pub fn check(
             let mut out = Vec::new();
             for link in &s.links {
                 if let Some(problem) = check_link(link, file, output, &scans, config, &base_path) {
-                    out.push(Diagnostic::error(&source, format!("{problem} (in public/{file})")));
+                    out.push(level.diagnostic(&source, format!("{problem} (in public/{file})")));
                 }
             }
             for img in &s.images_without_alt {
-                out.push(Diagnostic::error(
+                out.push(level.diagnostic(
                     &source,
                     format!("image `{img}` has no alt text; describe it in the `alt` attribute (use alt=\"\" only for decoration) (in public/{file})"),
                 ));

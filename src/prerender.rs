@@ -132,16 +132,24 @@ fn render_one(
         permalink,
         resolve: &resolve,
     };
+    let links = &site.config.link_checker;
     match markdown::render(body, &settings, Some(&renderer)) {
         Ok(md) => Ok(Done {
             item,
             problems: md
                 .problems
                 .iter()
-                .map(|e| {
-                    Diagnostic::error(&shown, e.message.clone())
+                .map(|e| (links.internal_level, e))
+                .chain(md.missing_alt.iter().map(|e| (links.sprout_level, e)))
+                .map(|(level, e)| {
+                    level
+                        .diagnostic(&shown, e.message.clone())
                         .at_offset(body, e.offset, body_line)
                 })
+                .chain(md.warnings.iter().map(|e| {
+                    Diagnostic::warning(&shown, e.message.clone())
+                        .at_offset(body, e.offset, body_line)
+                }))
                 .collect(),
             rendered: Rendered {
                 ids: ids_in(&md.html),
@@ -205,7 +213,7 @@ fn check_anchors(site: &Site, links: &[(ItemRef, Vec<InternalLink>)]) -> Vec<Dia
                 ),
             };
             out.push(
-                Diagnostic::error(
+                site.config.link_checker.internal_level.diagnostic(
                     Path::new("content").join(file),
                     format!(
                         "link `@/{}#{anchor}` points to an anchor that content/{} does not have; check the `{{#id}}` in that file",
