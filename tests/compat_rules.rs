@@ -6,11 +6,11 @@
 mod common;
 
 use common::fixture;
-use sprout::build::{BuildOptions, Built, build};
 use sprout::output::Body;
+use sprout::pipeline::{BuildOptions, Built, build};
 
 fn built() -> Built {
-    let opts = BuildOptions::new(&fixture("zola-compat"));
+    let opts = BuildOptions::new(fixture("zola-compat"));
     match build(&opts) {
         Ok(b) => b,
         Err(failed) => panic!("the Zola fixture should build, but:\n{failed}"),
@@ -19,7 +19,7 @@ fn built() -> Built {
 
 fn page(built: &Built, path: &str) -> String {
     match built.output.get(path) {
-        Some(Body::Bytes(b)) => String::from_utf8_lossy(b).into_owned(),
+        Some(Body::Bytes(b)) => String::from_utf8_lossy(&b[..]).into_owned(),
         other => panic!("{path}: {other:?}"),
     }
 }
@@ -181,7 +181,9 @@ fn not_found_pages_have_current_url_and_lang() {
 fn sass_is_compiled_as_zola_compiles_it() {
     let b = built();
     match b.output.get("site.css") {
-        Some(Body::Bytes(css)) => assert_eq!(String::from_utf8_lossy(css), "main a{color:#05a}"),
+        Some(Body::Bytes(css)) => {
+            assert_eq!(String::from_utf8_lossy(&css[..]), "main a{color:#05a}")
+        }
         other => panic!("site.css: {other:?}"),
     }
     assert!(b.output.contains("nested/print.css"));

@@ -2,6 +2,8 @@
 //! contents, `@/` internal links, external-link attributes and `<!-- more -->` summaries.
 //! It touches no files; shortcodes and link targets come in through `Settings`.
 
+pub mod highlight;
+pub mod prerender;
 pub mod shortcodes;
 pub mod toc;
 
@@ -481,12 +483,12 @@ impl<'s, 'a> State<'s, 'a> {
     /// A code block as Zola renders it (highlighted when `[markdown.highlighting]` is set).
     fn code_block(&mut self, fence: &str, content: &str, at: usize) -> String {
         let hl = self.settings.markdown.highlighting.as_ref();
-        crate::highlight::code_block(hl, fence, content).unwrap_or_else(|message| {
+        crate::markdown::highlight::code_block(hl, fence, content).unwrap_or_else(|message| {
             self.problems.push(MdError {
                 offset: self.expanded.original(at),
                 message,
             });
-            crate::highlight::code_block(None, fence, content).unwrap_or_default()
+            crate::markdown::highlight::code_block(None, fence, content).unwrap_or_default()
         })
     }
 

@@ -1,6 +1,9 @@
 //! `config.toml`: the raw, strictly parsed file (unknown keys rejected by name) and the checked
 //! `Config` the rest of the generator reads (languages resolved, URLs normalised).
 
+pub mod keys;
+pub mod strict;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -8,8 +11,8 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use crate::config::strict::{Origin, from_toml};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::strict::{Origin, from_toml};
 
 /// What the generator is doing; exposed to templates as `config.mode`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
@@ -407,7 +410,7 @@ impl Config {
         };
         let table: toml::Table =
             from_toml(text, origin).map_err(|d| Diagnostics::from_iter([d]))?;
-        let unknown = crate::config_keys::unknown_keys::<RawConfig>(&table, text, file);
+        let unknown = crate::config::keys::unknown_keys::<RawConfig>(&table, text, file);
         let raw: RawConfig = match from_toml(text, origin) {
             Ok(raw) => raw,
             Err(d) => {
@@ -496,7 +499,7 @@ impl Config {
             "extra": self.extra,
             "mode": self.mode,
             "theme": self.theme,
-            "content_security_policy": crate::headers::CSP_META,
+            "content_security_policy": crate::passes::headers::CSP_META,
             "relative": self.relative,
         })
     }
@@ -604,7 +607,7 @@ fn resolve(
     }
 
     if let Some(hl) = &raw.markdown.highlighting
-        && let Err(m) = crate::highlight::check(hl)
+        && let Err(m) = crate::markdown::highlight::check(hl)
     {
         problems.push(err(
             "[markdown.highlighting]",

@@ -9,11 +9,14 @@ use std::time::{Duration, Instant};
 use crate::config::{Config, Mode, SearchEngine};
 use crate::content::{self, LoadOptions, Site, translations};
 use crate::diagnostics::{BuildFailed, Diagnostic, Diagnostics};
+use crate::indicators;
+use crate::markdown::prerender;
 use crate::output::Output;
+use crate::output::statics;
+use crate::passes::{headers, links, relative, search};
 use crate::render::Renderer;
+use crate::templates::values::Values;
 use crate::templates::{Shared, Templates};
-use crate::values::Values;
-use crate::{headers, indicators, link_check, prerender, relative, search, statics};
 
 /// What to build and how.
 #[derive(Debug, Clone)]
@@ -124,12 +127,12 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildFailed> {
     steps.run("static", || statics::add(&opts.root, &config, &mut output));
     steps
         .run("sass", || {
-            crate::sass::add(&opts.root, &config, &mut output)
+            crate::output::sass::add(&opts.root, &config, &mut output)
         })
         .map_err(failed)?;
     if let Some(hl) = &config.markdown.highlighting {
         // As Zola: the class style's stylesheets, unless the site ships its own.
-        for (name, css) in crate::highlight::theme_css(hl) {
+        for (name, css) in crate::markdown::highlight::theme_css(hl) {
             if !output.contains(name) {
                 output.insert_text(name, css);
             }
@@ -137,7 +140,7 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildFailed> {
     }
     steps.run("headers", || headers::add(&config, &mut output));
     let sources = sources(&site, &virtuals);
-    findings.extend(steps.run("links", || link_check::check(&output, &config, &sources)));
+    findings.extend(steps.run("links", || links::check(&output, &config, &sources)));
     if opts.mode != Mode::Check && findings.iter().any(Diagnostic::is_error) {
         return Err(failed(findings.into_iter().collect()));
     }
@@ -145,7 +148,7 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildFailed> {
     steps
         .run("search", || match engine {
             SearchEngine::Pagefind => search::index(&site, &mut output),
-            SearchEngine::Zola => crate::zola_search::index(&site, &mut output),
+            SearchEngine::Zola => crate::passes::zola_search::index(&site, &mut output),
         })
         .map_err(failed)?;
     if opts.relative {
