@@ -139,18 +139,26 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildFailed> {
         }
     }
     steps.run("headers", || headers::add(&config, &mut output));
+    // Zola's index comes from the Markdown, and templates link to its files: it is written
+    // before the link check. Pagefind indexes the final pages, after it.
+    let engine = config.default_lang().search.engine;
+    if engine == SearchEngine::Zola {
+        steps
+            .run("search", || {
+                crate::passes::zola_search::index(&site, &mut output)
+            })
+            .map_err(failed)?;
+    }
     let sources = sources(&site, &virtuals);
     findings.extend(steps.run("links", || links::check(&output, &config, &sources)));
     if opts.mode != Mode::Check && findings.iter().any(Diagnostic::is_error) {
         return Err(failed(findings.into_iter().collect()));
     }
-    let engine = config.default_lang().search.engine;
-    steps
-        .run("search", || match engine {
-            SearchEngine::Pagefind => search::index(&site, &mut output),
-            SearchEngine::Zola => crate::passes::zola_search::index(&site, &mut output),
-        })
-        .map_err(failed)?;
+    if engine == SearchEngine::Pagefind {
+        steps
+            .run("search", || search::index(&site, &mut output))
+            .map_err(failed)?;
+    }
     if opts.relative {
         steps.run("relative", || relative::rewrite(&mut output, &config));
     }

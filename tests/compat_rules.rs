@@ -203,3 +203,16 @@ fn zolas_filters_and_functions_are_there() {
     assert_eq!(class_text(&home, "data-search"), "colocated data");
     assert_eq!(class_text(&home, "date-locale"), "janvier");
 }
+
+#[test]
+fn image_metadata_and_cachebusting_compiled_sass_work_as_in_zola() {
+    use sha2::{Digest, Sha256};
+    let home = page(&built(), "index.html");
+    assert_eq!(class_text(&home, "image"), "30x20 svg");
+    let hash = Sha256::digest(b"main a{color:#05a}");
+    let hex: String = hash[..10].iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(
+        class_text(&home, "sass-cachebust"),
+        format!("https://example.org/site.css?h={hex}")
+    );
+}

@@ -57,6 +57,25 @@ pub fn add(root: &Path, config: &Config, output: &mut Output) -> Result<(), Diag
     }
 }
 
+/// The CSS this build writes at `rel` (`main.css`) from Sass, if a Sass file makes it: for
+/// `get_url(cachebust)` and `get_hash`, which run before the Sass step.
+pub fn compiled(root: &Path, config: &Config, rel: &str) -> Option<String> {
+    let stem = rel.strip_suffix(".css")?;
+    let mut bases = Vec::new();
+    if config.compile_sass {
+        bases.push(root.to_path_buf());
+    }
+    if let Some(theme) = &config.theme {
+        bases.push(root.join("themes").join(theme));
+    }
+    bases.iter().find_map(|base| {
+        ["scss", "sass"].iter().find_map(|ext| {
+            let file = base.join("sass").join(format!("{stem}.{ext}"));
+            file.is_file().then(|| compile(&file).ok()).flatten()
+        })
+    })
+}
+
 fn compile(file: &Path) -> Result<String, String> {
     let options = grass::Options::default().style(grass::OutputStyle::Compressed);
     grass::from_path(file, &options).map_err(|e| {

@@ -54,10 +54,40 @@ pub fn register(tera: &mut Tera, lang: &str, shared: Arc<Shared>) {
     });
     let shared_for_hash = shared;
     tera.register_function("qr_code", QrCode);
-    let s = shared_for_hash;
+    let s = shared_for_hash.clone();
     tera.register_function("get_hash", move |a: &HashMap<String, Value>| {
         get_hash(&s, a)
     });
+    let s = shared_for_hash;
+    tera.register_function("get_image_metadata", move |a: &HashMap<String, Value>| {
+        get_image_metadata(&s, a)
+    });
+}
+
+/// `get_image_metadata(path, allow_missing = false)`, as Zola (see `images`).
+fn get_image_metadata(shared: &Shared, args: &HashMap<String, Value>) -> Result<Value> {
+    let path = arg_str(args, "path", "get_image_metadata")?;
+    let rel = match path.strip_prefix("@/") {
+        Some(rest) => format!("content/{rest}"),
+        None => path.trim_start_matches('/').to_string(),
+    };
+    let config = &shared.site.config;
+    let found = find_site_file(
+        &shared.site.root,
+        config.theme.as_deref(),
+        &config.output_dir,
+        &rel,
+    );
+    let Some(file) = found else {
+        if opt_bool(args, "allow_missing", false) {
+            return Ok(Value::Null);
+        }
+        return Err(Error::msg(format!(
+            "`get_image_metadata`: cannot find `{path}` in the site folder, static/, content/ or the theme's static/"
+        )));
+    };
+    super::images::metadata(&file)
+        .map_err(|e| Error::msg(format!("`get_image_metadata`: `{path}`: {e}")))
 }
 
 /// `get_hash(path | literal, sha_type = 384, base64 = true)`, as Zola: a file found where
@@ -214,12 +244,12 @@ fn cached_hash(shared: &Shared, path: &str) -> Option<String> {
         return h.clone();
     }
     let config = &shared.site.config;
-    let h = file_hash(
-        &shared.site.root,
-        config.theme.as_deref(),
-        &config.output_dir,
-        path,
-    );
+    let root = &shared.site.root;
+    let h = file_hash(root, config.theme.as_deref(), &config.output_dir, path).or_else(|| {
+        let css = crate::output::sass::compiled(root, config, path.trim_start_matches('/'))?;
+        let d = Sha256::digest(css.as_bytes());
+        Some(d[..10].iter().map(|b| format!("{b:02x}")).collect())
+    });
     if let Ok(mut cache) = shared.hash_cache.lock() {
         cache.insert(path.to_string(), h.clone());
     }
