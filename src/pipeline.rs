@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::config::{Config, Mode};
+use crate::config::{Config, Mode, SearchEngine};
 use crate::content::{self, LoadOptions, Site, translations};
 use crate::diagnostics::{BuildFailed, Diagnostic, Diagnostics};
 use crate::indicators;
@@ -93,6 +93,7 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildFailed> {
     };
     let mut findings: Vec<Diagnostic> = Vec::new();
     let config = steps.run("config", || load_config(opts)).map_err(failed)?;
+    findings.extend(config.warnings.iter().cloned());
     let load = LoadOptions {
         drafts: opts.drafts,
     };
@@ -124,16 +125,41 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildFailed> {
         indicators::downloads(&site, &data, &mut output)
     });
     steps.run("static", || statics::add(&opts.root, &config, &mut output));
+    steps
+        .run("sass", || {
+            crate::output::sass::add(&opts.root, &config, &mut output)
+        })
+        .map_err(failed)?;
+    if let Some(hl) = &config.markdown.highlighting {
+        // As Zola: the class style's stylesheets, unless the site ships its own.
+        for (name, css) in crate::markdown::highlight::theme_css(hl) {
+            if !output.contains(name) {
+                output.insert_text(name, css);
+            }
+        }
+    }
     steps.run("headers", || headers::add(&config, &mut output));
     findings.extend(output.take_problems());
+    // Zola's index comes from the Markdown, and templates link to its files: it is written
+    // before the link check. Pagefind indexes the final pages, after it.
+    let engine = config.default_lang().search.engine;
+    if engine == SearchEngine::Zola {
+        steps
+            .run("search", || {
+                crate::passes::zola_search::index(&site, &mut output)
+            })
+            .map_err(failed)?;
+    }
     let sources = sources(&site, &virtuals);
     findings.extend(steps.run("links", || links::check(&output, &config, &sources)));
     if opts.mode != Mode::Check && findings.iter().any(Diagnostic::is_error) {
         return Err(failed(findings.into_iter().collect()));
     }
-    steps
-        .run("search", || search::index(&site, &mut output))
-        .map_err(failed)?;
+    if engine == SearchEngine::Pagefind {
+        steps
+            .run("search", || search::index(&site, &mut output))
+            .map_err(failed)?;
+    }
     let collisions = output.take_problems();
     if !collisions.is_empty() {
         return Err(failed(collisions.into_iter().collect()));
@@ -171,7 +197,7 @@ fn placeholder_base_url(config: &Config) -> Option<Diagnostic> {
         .any(|p| host == *p || host.ends_with(&format!(".{p}")));
     (placeholder && config.mode == Mode::Build).then(|| {
         Diagnostic::warning(
-            "config.toml",
+            &config.file,
             format!("base_url is {}: QR codes, the sitemap and feeds point there; set it to the site's real address before publishing", config.base_url),
         )
     })

@@ -90,6 +90,12 @@ fn external_links(built: &Built) -> Vec<Diagnostic> {
         for l in scan.links {
             if (l.starts_with("http://") || l.starts_with("https://"))
                 && urls::classify(&l, file, &built.config, &base_path) == Link::External
+                && !built
+                    .config
+                    .link_checker
+                    .skip_prefixes
+                    .iter()
+                    .any(|p| l.starts_with(p.as_str()))
             {
                 external.push((l, file.to_string()));
             }
@@ -97,6 +103,7 @@ fn external_links(built: &Built) -> Vec<Diagnostic> {
     }
     external.sort();
     external.dedup_by(|a, b| a.0 == b.0);
+    let level = built.config.link_checker.external_level;
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_global(Some(Duration::from_secs(10)))
         .build()
@@ -106,7 +113,7 @@ fn external_links(built: &Built) -> Vec<Diagnostic> {
         .filter_map(|(url, file)| {
             let ok = agent.head(url).call().is_ok() || agent.get(url).call().is_ok();
             (!ok).then(|| {
-                Diagnostic::error(
+                level.diagnostic(
                     format!("public/{file}"),
                     format!("external link {url} does not answer; fix or remove it"),
                 )

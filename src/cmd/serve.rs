@@ -138,10 +138,12 @@ fn watch(
     let (tx, rx) = std::sync::mpsc::channel();
     let mut debouncer = new_debouncer(Duration::from_millis(150), None, tx)?;
     for name in [
+        "zola.toml",
         "config.toml",
         "content",
         "data",
         "static",
+        "sass",
         "templates",
         "themes",
     ] {

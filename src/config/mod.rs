@@ -2,6 +2,7 @@
 //! `Config` the rest of the generator reads (languages resolved, URLs normalised).
 
 mod locate;
+pub mod keys;
 pub mod strict;
 
 use std::collections::BTreeMap;
@@ -27,7 +28,7 @@ pub enum Mode {
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, Default)]
-#[serde(deny_unknown_fields, default)]
+#[serde(default)]
 pub struct SlugifyConfig {
     pub paths: SlugifyStrategy,
     pub paths_keep_dates: bool,
@@ -46,18 +47,176 @@ pub enum AnchorLinks {
     Heading,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize, Default)]
-#[serde(deny_unknown_fields, default)]
+/// Zola's `[markdown]` table.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default)]
 pub struct MarkdownConfig {
     pub insert_anchor_links: AnchorLinks,
     pub smart_punctuation: bool,
     pub external_links_target_blank: bool,
     pub external_links_no_follow: bool,
     pub external_links_no_referrer: bool,
+    /// `rel="external"` on external links (Zola's default: on).
+    pub external_links_external: bool,
+    /// A CSS class for external links.
+    pub external_links_class: Option<String>,
+    pub highlighting: Option<HighlightingConfig>,
+    pub render_emoji: bool,
+    pub definition_list: bool,
+    pub bottom_footnotes: bool,
+    pub lazy_async_image: bool,
+    pub github_alerts: bool,
+}
+
+impl Default for MarkdownConfig {
+    fn default() -> Self {
+        MarkdownConfig {
+            insert_anchor_links: AnchorLinks::None,
+            smart_punctuation: false,
+            external_links_target_blank: false,
+            external_links_no_follow: false,
+            external_links_no_referrer: false,
+            external_links_external: true,
+            external_links_class: None,
+            highlighting: None,
+            render_emoji: false,
+            definition_list: false,
+            bottom_footnotes: false,
+            lazy_async_image: false,
+            github_alerts: false,
+        }
+    }
+}
+
+/// Zola's `[markdown.highlighting]` table.
+#[derive(Debug, Clone, Deserialize, Serialize, Default)]
+#[serde(default)]
+pub struct HighlightingConfig {
+    pub error_on_missing_language: bool,
+    /// `inline` (style attributes) or `class` (CSS classes, for a strict CSP).
+    pub style: HighlightStyle,
+    pub theme: Option<String>,
+    pub light_theme: Option<String>,
+    pub dark_theme: Option<String>,
+    pub extra_grammars: Vec<String>,
+    pub extra_themes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum HighlightStyle {
+    #[default]
+    Inline,
+    Class,
+}
+
+/// How a link-checker finding is reported (Zola's `[link_checker]` levels).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum LinkLevel {
+    #[default]
+    Error,
+    Warn,
+}
+
+impl LinkLevel {
+    /// A finding at this level: an error fails the build, a warning is printed.
+    pub fn diagnostic(self, file: impl Into<PathBuf>, message: impl Into<String>) -> Diagnostic {
+        match self {
+            LinkLevel::Error => Diagnostic::error(file, message),
+            LinkLevel::Warn => Diagnostic::warning(file, message),
+        }
+    }
+}
+
+/// Zola's `[link_checker]` table, plus sprout's `sprout_level` for the checks only sprout
+/// makes (every link and anchor of the rendered HTML, template-made links, alt text).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default)]
+pub struct LinkCheckerConfig {
+    pub skip_prefixes: Vec<String>,
+    pub skip_anchor_prefixes: Vec<String>,
+    /// `@/` links and their anchors (Zola checks these on every build).
+    pub internal_level: LinkLevel,
+    /// Links to other sites (`sprout check --external`).
+    pub external_level: LinkLevel,
+    pub ignored_files: Vec<String>,
+    /// sprout's own checks; warnings unless a site opts in to `"error"`.
+    pub sprout_level: LinkLevel,
+}
+
+impl Default for LinkCheckerConfig {
+    fn default() -> Self {
+        LinkCheckerConfig {
+            skip_prefixes: Vec::new(),
+            skip_anchor_prefixes: Vec::new(),
+            internal_level: LinkLevel::Error,
+            external_level: LinkLevel::Error,
+            ignored_files: Vec::new(),
+            sprout_level: LinkLevel::Warn,
+        }
+    }
+}
+
+/// Which search index a site gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum SearchEngine {
+    /// Zola's elasticlunr/fuse index (`search_index.<lang>.js`).
+    #[default]
+    Zola,
+    /// Pagefind, with Chinese word splitting.
+    Pagefind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum IndexFormat {
+    ElasticlunrJson,
+    #[default]
+    ElasticlunrJavascript,
+    FuseJson,
+    FuseJavascript,
+}
+
+/// Zola's `[search]` table, plus sprout's `engine`.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(default)]
+pub struct SearchConfig {
+    pub engine: SearchEngine,
+    pub include_title: bool,
+    pub include_content: bool,
+    pub truncate_content_length: Option<usize>,
+    pub include_description: bool,
+    pub include_date: bool,
+    pub include_path: bool,
+    pub index_format: IndexFormat,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig {
+            engine: SearchEngine::Zola,
+            include_title: true,
+            include_content: true,
+            truncate_content_length: None,
+            include_description: false,
+            include_date: false,
+            include_path: false,
+            index_format: IndexFormat::ElasticlunrJavascript,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum ExcludePaginated {
+    #[default]
+    None,
+    All,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
 pub struct TaxonomyConfig {
     pub name: String,
     #[serde(default)]
@@ -74,7 +233,6 @@ pub struct TaxonomyConfig {
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]
-#[serde(deny_unknown_fields)]
 struct RawLanguage {
     title: Option<String>,
     description: Option<String>,
@@ -84,12 +242,13 @@ struct RawLanguage {
     #[serde(default)]
     taxonomies: Vec<TaxonomyConfig>,
     build_search_index: Option<bool>,
+    search: Option<SearchConfig>,
     #[serde(default)]
     translations: BTreeMap<String, String>,
 }
 
+/// Every key Zola 0.22 documents; unknown keys are collected by `unknown_keys`, not by serde.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawConfig {
     base_url: String,
     title: Option<String>,
@@ -130,6 +289,19 @@ struct RawConfig {
     translations: BTreeMap<String, String>,
     #[serde(default)]
     extra: toml::Table,
+    #[serde(default)]
+    hard_link_static: bool,
+    taxonomy_root: Option<String>,
+    #[serde(default)]
+    compile_sass: bool,
+    #[serde(default)]
+    preserve_dotfiles_in_output: bool,
+    #[serde(default)]
+    link_checker: LinkCheckerConfig,
+    #[serde(default)]
+    search: SearchConfig,
+    #[serde(default)]
+    exclude_paginated_pages_in_sitemap: ExcludePaginated,
 }
 
 fn yes() -> bool {
@@ -160,6 +332,7 @@ pub struct Language {
     pub feed_filenames: Vec<String>,
     pub taxonomies: Vec<TaxonomyConfig>,
     pub build_search_index: bool,
+    pub search: SearchConfig,
     pub translations: BTreeMap<String, String>,
 }
 
@@ -183,16 +356,37 @@ pub struct Config {
     pub slugify: SlugifyConfig,
     pub author: Option<String>,
     pub extra: Value,
+    pub hard_link_static: bool,
+    pub taxonomy_root: Option<String>,
+    pub compile_sass: bool,
+    pub preserve_dotfiles_in_output: bool,
+    pub link_checker: LinkCheckerConfig,
+    pub exclude_paginated_pages_in_sitemap: ExcludePaginated,
+    /// The configuration file's name (`zola.toml` or `config.toml`), for messages.
+    pub file: PathBuf,
+    /// Problems that do not stop the build (keys Zola ignores).
+    pub warnings: Vec<Diagnostic>,
     pub mode: Mode,
     /// Root-relative links end in `index.html` and are rewritten relative (for `file://`).
     pub relative: bool,
 }
 
 impl Config {
-    /// Read and check `config.toml` in `root`.
+    /// The configuration file of the site in `root`, found as Zola 0.22 finds it:
+    /// `zola.toml` first, then `config.toml`.
+    pub fn file_in(root: &Path) -> PathBuf {
+        if root.join("zola.toml").is_file() {
+            PathBuf::from("zola.toml")
+        } else {
+            PathBuf::from("config.toml")
+        }
+    }
+
+    /// Read and check the site configuration (`zola.toml` or `config.toml`) in `root`.
     pub fn load(root: &Path) -> Result<Config, Diagnostics> {
-        let path = root.join("config.toml");
-        let file = Path::new("config.toml");
+        let file = Self::file_in(root);
+        let path = root.join(&file);
+        let file = file.as_path();
         let text = std::fs::read_to_string(&path).map_err(|e| {
             Diagnostics::from_iter([Diagnostic::error(
                 file,
@@ -207,8 +401,20 @@ impl Config {
             file,
             first_line: 1,
         };
-        let raw: RawConfig = locate::parse_reporting_every_unknown_key(text, origin)?;
-        resolve(raw, text, file)
+        let table: toml::Table =
+            from_toml(text, origin).map_err(|d| Diagnostics::from_iter([d]))?;
+        let unknown = crate::config::keys::unknown_keys::<RawConfig>(&table, text, file);
+        let raw: RawConfig = match from_toml(text, origin) {
+            Ok(raw) => raw,
+            Err(d) => {
+                let mut all = unknown;
+                all.push(d);
+                return Err(all);
+            }
+        };
+        let mut config = resolve(raw, text, file, unknown)?;
+        config.file = file.to_path_buf();
+        Ok(config)
     }
 
     pub fn language(&self, code: &str) -> Option<&Language> {
@@ -253,9 +459,11 @@ impl Config {
     /// The config as templates see it (Zola's language-aware `config`).
     pub fn to_template_value(&self, lang: &str) -> Value {
         let language = self.language(lang).unwrap_or(self.default_lang());
+        // As in Zola, `config.languages` lists the other languages, not the current one.
         let languages: serde_json::Map<String, Value> = self
             .languages
             .iter()
+            .filter(|l| l.code != language.code)
             .map(|l| {
                 (
                     l.code.clone(),
@@ -270,8 +478,13 @@ impl Config {
             "default_language": self.default_language,
             "language_tag": language.language_tag,
             "languages": languages,
+            "generate_feed": language.generate_feeds,
             "generate_feeds": language.generate_feeds,
             "feed_filenames": language.feed_filenames,
+            "search": { "index_format": language.search.index_format },
+            "generate_sitemap": self.generate_sitemap,
+            "generate_robots_txt": self.generate_robots_txt,
+            "exclude_paginated_pages_in_sitemap": self.exclude_paginated_pages_in_sitemap,
             "taxonomies": language.taxonomies,
             "build_search_index": language.build_search_index,
             "author": self.author,
@@ -284,8 +497,12 @@ impl Config {
     }
 }
 
-fn resolve(raw: RawConfig, text: &str, file: &Path) -> Result<Config, Diagnostics> {
-    let mut problems = Diagnostics::default();
+fn resolve(
+    raw: RawConfig,
+    text: &str,
+    file: &Path,
+    mut problems: Diagnostics,
+) -> Result<Config, Diagnostics> {
     // The first of `paths` the file has locates the error (a language may inherit a value).
     let err_at = |paths: &[&[Step]], msg: String| {
         let (l, c) = paths
@@ -319,6 +536,7 @@ fn resolve(raw: RawConfig, text: &str, file: &Path) -> Result<Config, Diagnostic
         feed_filenames: raw.feed_filenames.clone(),
         taxonomies: taxonomies_default,
         build_search_index: raw.build_search_index,
+        search: raw.search.clone(),
         translations: raw.translations.clone(),
     }];
     for (code, l) in &raw.languages {
@@ -342,15 +560,18 @@ fn resolve(raw: RawConfig, text: &str, file: &Path) -> Result<Config, Diagnostic
         languages.push(Language {
             code: code.clone(),
             language_tag: l.language_tag.clone().unwrap_or_else(|| code.clone()),
-            title: l.title.clone().or(raw.title.clone()),
-            description: l.description.clone().or(raw.description.clone()),
-            generate_feeds: l.generate_feeds.unwrap_or(raw.generate_feeds),
+            // As in Zola, a language inherits nothing from the top level: each option it
+            // does not set has Zola's default.
+            title: l.title.clone(),
+            description: l.description.clone(),
+            generate_feeds: l.generate_feeds.unwrap_or(false),
             feed_filenames: l
                 .feed_filenames
                 .clone()
-                .unwrap_or(raw.feed_filenames.clone()),
+                .unwrap_or_else(default_feed_filenames),
             taxonomies,
-            build_search_index: l.build_search_index.unwrap_or(raw.build_search_index),
+            build_search_index: l.build_search_index.unwrap_or(false),
+            search: l.search.clone().unwrap_or_default(),
             translations: l.translations.clone(),
         });
     }
@@ -392,6 +613,22 @@ fn resolve(raw: RawConfig, text: &str, file: &Path) -> Result<Config, Diagnostic
         }
     }
 
+    if let Some(hl) = &raw.markdown.highlighting
+        && let Err(m) = crate::markdown::highlight::check(hl)
+    {
+        problems.push(err(
+            "[markdown.highlighting]",
+            format!("[markdown.highlighting]: {m}"),
+        ));
+    }
+    if let Some(class) = &raw.markdown.external_links_class
+        && (class.contains('"') || class.contains('\''))
+    {
+        problems.push(err(
+            "external_links_class",
+            format!("`external_links_class` = {class:?} cannot contain quotes; remove them"),
+        ));
+    }
     let ignored_content = globs(&raw.ignored_content, "ignored_content", &err, &mut problems);
     let ignored_static = globs(&raw.ignored_static, "ignored_static", &err, &mut problems);
 
@@ -414,6 +651,14 @@ fn resolve(raw: RawConfig, text: &str, file: &Path) -> Result<Config, Diagnostic
         slugify,
         author: raw.author,
         extra: toml_to_json(toml::Value::Table(raw.extra)),
+        hard_link_static: raw.hard_link_static,
+        taxonomy_root: raw.taxonomy_root,
+        compile_sass: raw.compile_sass,
+        preserve_dotfiles_in_output: raw.preserve_dotfiles_in_output,
+        link_checker: raw.link_checker,
+        exclude_paginated_pages_in_sitemap: raw.exclude_paginated_pages_in_sitemap,
+        file: file.to_path_buf(),
+        warnings: problems.sorted(),
         mode: Mode::Build,
         relative: false,
     })
@@ -522,7 +767,8 @@ mod tests {
         let d = &e.items()[0];
         assert_eq!(d.line, 4);
         assert!(
-            d.message.contains("`smart_punctuaton` is unknown"),
+            d.message
+                .contains("`smart_punctuaton` in [markdown] is unknown"),
             "{}",
             d.message
         );

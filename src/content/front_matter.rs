@@ -6,6 +6,7 @@ use std::path::Path;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Deserialize;
+use serde::de::IgnoredAny;
 use serde_json::Value;
 
 use crate::config::AnchorLinks;
@@ -156,6 +157,36 @@ struct RawPage {
     taxonomies: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     extra: Option<serde_json::Value>,
+    // Section-only keys: Zola ignores them on a page, so they are read and warned about.
+    sort_by: Option<IgnoredAny>,
+    paginate_by: Option<IgnoredAny>,
+    paginate_path: Option<IgnoredAny>,
+    paginate_reversed: Option<IgnoredAny>,
+    insert_anchor_links: Option<IgnoredAny>,
+    redirect_to: Option<IgnoredAny>,
+    transparent: Option<IgnoredAny>,
+    page_template: Option<IgnoredAny>,
+    generate_feeds: Option<IgnoredAny>,
+}
+
+impl RawPage {
+    /// The section-only keys this page sets.
+    fn section_keys(&self) -> Vec<&'static str> {
+        [
+            ("sort_by", self.sort_by.is_some()),
+            ("paginate_by", self.paginate_by.is_some()),
+            ("paginate_path", self.paginate_path.is_some()),
+            ("paginate_reversed", self.paginate_reversed.is_some()),
+            ("insert_anchor_links", self.insert_anchor_links.is_some()),
+            ("redirect_to", self.redirect_to.is_some()),
+            ("transparent", self.transparent.is_some()),
+            ("page_template", self.page_template.is_some()),
+            ("generate_feeds", self.generate_feeds.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(k, set)| set.then_some(k))
+        .collect()
+    }
 }
 
 fn yes() -> bool {
@@ -180,6 +211,8 @@ pub struct PageMeta {
     pub in_search_index: bool,
     pub taxonomies: BTreeMap<String, Vec<String>>,
     pub extra: Value,
+    /// Keys that only mean something on a section, set on this page (ignored, as in Zola).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// How a section orders its pages.
@@ -336,7 +369,19 @@ fn normalise_toml_dates(v: &mut Value) {
 
 pub fn parse_page(split: &Split, file: &Path) -> Result<PageMeta, Diagnostic> {
     let raw: RawPage = parse_raw(split, file)?;
+    let warnings = raw
+        .section_keys()
+        .into_iter()
+        .map(|key| {
+            Diagnostic::warning(
+                file,
+                format!("`{key}` only applies to a section (_index.md) and is ignored on a page, as in Zola; remove it or move it to the section"),
+            )
+            .at(key_line(split, key), 1)
+        })
+        .collect();
     Ok(PageMeta {
+        warnings,
         date: check_date(&raw.date, "date", split, file)?,
         updated: check_date(&raw.updated, "updated", split, file)?,
         title: raw.title,

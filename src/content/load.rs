@@ -52,6 +52,18 @@ pub fn load_site(
             Err(d) => problems.push(d),
         }
     }
+    for lang in &config.languages {
+        let has_index = sections
+            .iter()
+            .any(|s: &Section| s.file.lang == lang.code && s.file.components.is_empty());
+        if !has_index {
+            match default_index(&lang.code, &content_dir, &config, root) {
+                Ok(Item::Section(s)) => sections.push(*s),
+                Ok(Item::Page(_)) => {}
+                Err(d) => problems.push(d),
+            }
+        }
+    }
     if problems.has_errors() {
         return Err(problems);
     }
@@ -73,6 +85,11 @@ pub fn load_site(
         taxonomies: Vec::new(),
     };
     let mut soft = Diagnostics::default();
+    soft.extend(
+        site.pages
+            .iter()
+            .flat_map(|p| p.meta.warnings.iter().cloned()),
+    );
     library::link(&mut site, &mut soft);
     Ok((site, soft.sorted()))
 }
@@ -136,8 +153,40 @@ fn parse_file(
             format!("cannot read this file as UTF-8 text ({e}); save it as UTF-8"),
         )
     })?;
+    parse_text(path, &text, content_dir, config, root)
+}
+
+/// The index section Zola creates for a language whose `content/_index[.lang].md` is missing.
+fn default_index(
+    lang: &str,
+    content_dir: &Path,
+    config: &Config,
+    root: &Path,
+) -> Result<Item, Diagnostic> {
+    let name = if lang == config.default_language {
+        "_index.md".to_string()
+    } else {
+        format!("_index.{lang}.md")
+    };
+    parse_text(
+        &content_dir.join(name),
+        "+++\n+++\n",
+        content_dir,
+        config,
+        root,
+    )
+}
+
+fn parse_text(
+    path: &Path,
+    text: &str,
+    content_dir: &Path,
+    config: &Config,
+    root: &Path,
+) -> Result<Item, Diagnostic> {
+    let shown = crate::diagnostics::rel(root, path);
     let info = FileInfo::new(path, content_dir, config)?;
-    let split = front_matter::split(&text, &shown)?;
+    let split = front_matter::split(text, &shown)?;
     if info.is_section {
         let meta = front_matter::parse_section(&split, &shown)?;
         let path = section_path(&info, config);
@@ -246,14 +295,15 @@ fn page_path(
     slug: &str,
     config: &Config,
 ) -> String {
-    let prefix = lang_prefix(&info.lang, config);
+    // As in Zola, a front-matter `path` is the whole path: no language prefix is added.
     if let Some(custom) = &meta.path {
         let custom = custom.trim().trim_matches('/');
         if custom.is_empty() {
-            return format!("/{prefix}");
+            return "/".into();
         }
-        return format!("/{prefix}{custom}/");
+        return format!("/{custom}/");
     }
+    let prefix = lang_prefix(&info.lang, config);
     let mut p = format!("/{prefix}");
     for c in &info.components {
         p.push_str(c);

@@ -2,13 +2,16 @@
 //! contents, `@/` internal links, external-link attributes and `<!-- more -->` summaries.
 //! It touches no files; shortcodes and link targets come in through `Settings`.
 
+pub mod highlight;
 pub mod prerender;
 pub mod shortcodes;
 pub mod toc;
 
 use std::collections::BTreeMap;
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{
+    CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html,
+};
 use serde_json::Value;
 
 use crate::config::{AnchorLinks, MarkdownConfig};
@@ -74,6 +77,10 @@ pub struct Markdown {
     /// Problems that still let the page render (a broken `@/` link, an image without alt
     /// text); the build reports them with everything else and then fails.
     pub problems: Vec<MdError>,
+    /// Findings that do not fail the build (text that looks like a shortcode call).
+    pub warnings: Vec<MdError>,
+    /// Images without alt text (a sprout check, reported at `[link_checker] sprout_level`).
+    pub missing_alt: Vec<MdError>,
 }
 
 const MORE: &str = "<!-- more -->";
@@ -110,6 +117,8 @@ pub fn render(
         internal_links: state.internal,
         external_links: state.external,
         problems: state.problems,
+        warnings: expanded.warnings.clone(),
+        missing_alt: state.missing_alt,
     })
 }
 
@@ -119,10 +128,14 @@ struct Expanded {
     /// (offset in `text`, offset in the original body) at each segment start.
     map: Vec<(usize, usize)>,
     html: Vec<String>,
+    /// Text that looked like a shortcode call but is not one (printed as it is).
+    warnings: Vec<MdError>,
 }
 
+const PLACEHOLDER_PREFIX: &str = "SPROUTSHORTCODE";
+
 fn placeholder(i: usize) -> String {
-    format!("SPROUTSHORTCODE{i}X")
+    format!("{PLACEHOLDER_PREFIX}{i}X")
 }
 
 impl Expanded {
@@ -131,6 +144,7 @@ impl Expanded {
             text: body.to_string(),
             map: vec![(0, 0)],
             html: Vec::new(),
+            warnings: Vec::new(),
         }
     }
 
@@ -138,6 +152,15 @@ impl Expanded {
         let i = self.map.partition_point(|(e, _)| *e <= offset);
         let (e, o) = self.map[i.saturating_sub(1)];
         o + (offset - e)
+    }
+
+    /// `text` with each placeholder replaced by its shortcode's output, as text.
+    fn html_as_text(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for (i, html) in self.html.iter().enumerate().rev() {
+            out = out.replace(&placeholder(i), html);
+        }
+        out
     }
 
     /// Put HTML shortcode output where the placeholders landed; a placeholder alone in a
@@ -167,9 +190,13 @@ fn expand(body: &str, renderer: &dyn Renderer) -> Result<Expanded, Vec<MdError>>
         text: String::with_capacity(body.len()),
         map: Vec::new(),
         html: Vec::new(),
+        warnings: Vec::new(),
     };
-    let mut errors = Vec::new();
-    let mut nth: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut calls = Calls {
+        renderer,
+        nth: BTreeMap::new(),
+        errors: Vec::new(),
+    };
     for seg in segments {
         match seg {
             Segment::Text(t) => {
@@ -181,30 +208,24 @@ fn expand(body: &str, renderer: &dyn Renderer) -> Result<Expanded, Vec<MdError>>
                 ex.map.push((ex.text.len(), at));
                 ex.text.push_str(&t);
             }
+            Segment::Malformed(e, t) => {
+                ex.map.push((ex.text.len(), e.offset));
+                ex.text.push_str(t);
+                ex.warnings.push(MdError {
+                    offset: e.offset,
+                    message: e.message,
+                });
+            }
             Segment::Call(c) => {
                 ex.map.push((ex.text.len(), c.start));
-                let n = nth.entry(c.name).or_insert(0);
-                *n += 1;
-                let Some(kind) = renderer.kind(c.name) else {
-                    errors.push(MdError {
-                        offset: c.start,
-                        message: format!(
-                            "unknown shortcode `{}`; add templates/shortcodes/{}.html (or .md), or fix the name",
-                            c.name, c.name
-                        ),
-                    });
+                let Some((kind, s)) = calls.render(&c, &mut ex.warnings) else {
                     continue;
                 };
-                match renderer.shortcode(c.name, &c.args, c.body, *n) {
-                    Ok(s) if kind == ShortcodeKind::Markdown => ex.text.push_str(&s),
-                    Ok(s) => {
-                        ex.text.push_str(&placeholder(ex.html.len()));
-                        ex.html.push(s);
-                    }
-                    Err(m) => errors.push(MdError {
-                        offset: c.start,
-                        message: format!("shortcode `{}` failed: {m}", c.name),
-                    }),
+                if kind == ShortcodeKind::Markdown {
+                    ex.text.push_str(&s);
+                } else {
+                    ex.text.push_str(&placeholder(ex.html.len()));
+                    ex.html.push(s);
                 }
             }
         }
@@ -212,10 +233,81 @@ fn expand(body: &str, renderer: &dyn Renderer) -> Result<Expanded, Vec<MdError>>
     if ex.map.is_empty() {
         ex.map.push((0, 0));
     }
-    if errors.is_empty() {
+    if calls.errors.is_empty() {
         Ok(ex)
     } else {
-        Err(errors)
+        Err(calls.errors)
+    }
+}
+
+/// Renders shortcode calls, nested ones first (as Zola: an inner call's output, Markdown or
+/// HTML, becomes part of the outer call's `body`), counting `nth` per name in document order.
+struct Calls<'r, 'a> {
+    renderer: &'r dyn Renderer,
+    nth: BTreeMap<&'a str, usize>,
+    errors: Vec<MdError>,
+}
+
+impl<'a> Calls<'_, 'a> {
+    fn render(
+        &mut self,
+        c: &shortcodes::Call<'a>,
+        warnings: &mut Vec<MdError>,
+    ) -> Option<(ShortcodeKind, String)> {
+        let n = self.nth.entry(c.name).or_insert(0);
+        *n += 1;
+        let n = *n;
+        let Some(kind) = self.renderer.kind(c.name) else {
+            self.errors.push(MdError {
+                offset: c.start,
+                message: format!(
+                    "unknown shortcode `{}`; add templates/shortcodes/{}.html (or .md), or fix the name",
+                    c.name, c.name
+                ),
+            });
+            return None;
+        };
+        let body = c.body.map(|_| self.body(c, warnings));
+        match self.renderer.shortcode(c.name, &c.args, body.as_deref(), n) {
+            Ok(s) => Some((kind, s)),
+            Err(m) => {
+                self.errors.push(MdError {
+                    offset: c.start,
+                    message: format!("shortcode `{}` failed: {m}", c.name),
+                });
+                None
+            }
+        }
+    }
+
+    /// The call's body with its nested calls rendered in place.
+    fn body(&mut self, c: &shortcodes::Call<'a>, warnings: &mut Vec<MdError>) -> String {
+        let mut body = String::new();
+        for seg in &c.inner {
+            match seg {
+                Segment::Text(t) => body.push_str(t),
+                Segment::Literal(t, _) => body.push_str(t),
+                Segment::Malformed(e, t) => {
+                    body.push_str(t);
+                    warnings.push(e.clone().into());
+                }
+                Segment::Call(inner) => {
+                    if let Some((_, s)) = self.render(inner, warnings) {
+                        body.push_str(&s);
+                    }
+                }
+            }
+        }
+        body
+    }
+}
+
+impl From<shortcodes::ParseError> for MdError {
+    fn from(e: shortcodes::ParseError) -> Self {
+        MdError {
+            offset: e.offset,
+            message: e.message,
+        }
     }
 }
 
@@ -229,6 +321,7 @@ struct State<'s, 'a> {
     internal: Vec<InternalLink>,
     external: Vec<String>,
     problems: Vec<MdError>,
+    missing_alt: Vec<MdError>,
     /// Offset and alt text of the image being read.
     image: Option<(usize, String)>,
 }
@@ -248,6 +341,7 @@ impl<'s, 'a> State<'s, 'a> {
             internal: Vec::new(),
             external: Vec::new(),
             problems: Vec::new(),
+            missing_alt: Vec::new(),
             image: None,
         }
     }
@@ -258,13 +352,49 @@ impl<'s, 'a> State<'s, 'a> {
             | Options::ENABLE_STRIKETHROUGH
             | Options::ENABLE_TASKLISTS
             | Options::ENABLE_HEADING_ATTRIBUTES;
-        if self.settings.markdown.smart_punctuation {
+        let md = self.settings.markdown;
+        if md.smart_punctuation {
             opts |= Options::ENABLE_SMART_PUNCTUATION;
         }
+        if md.definition_list {
+            opts |= Options::ENABLE_DEFINITION_LIST;
+        }
+        if md.github_alerts {
+            opts |= Options::ENABLE_GFM;
+        }
+        let mut lazy_image = false;
         let mut out = Vec::new();
         let mut heading: Option<(Tag<'t>, Vec<Event<'t>>)> = None;
+        // A code block being read: its fence, its text and where it starts.
+        let mut code: Option<(String, String, usize)> = None;
         for (event, range) in Parser::new_ext(text, opts).into_offset_iter() {
             let event = match event {
+                Event::Start(Tag::CodeBlock(kind)) => {
+                    let fence = match kind {
+                        CodeBlockKind::Fenced(f) => f.to_string(),
+                        CodeBlockKind::Indented => String::new(),
+                    };
+                    code = Some((fence, String::new(), range.start));
+                    continue;
+                }
+                // As in Zola, an HTML shortcode called inside a code block is shown as code.
+                Event::Text(t) if code.is_some() => {
+                    if let Some((_, content, _)) = &mut code {
+                        if t.contains(PLACEHOLDER_PREFIX) {
+                            content.push_str(&self.expanded.html_as_text(&t));
+                        } else {
+                            content.push_str(&t);
+                        }
+                    }
+                    continue;
+                }
+                Event::End(TagEnd::CodeBlock) => {
+                    let (fence, content, at) = code.take().unwrap_or_default();
+                    Event::Html(self.code_block(&fence, &content, at).into())
+                }
+                Event::Text(t) if md.render_emoji && t.contains(':') => {
+                    Event::Text(emoji().replace_all(&t).into_owned().into())
+                }
                 Event::Start(Tag::Link {
                     link_type,
                     dest_url,
@@ -277,6 +407,11 @@ impl<'s, 'a> State<'s, 'a> {
                 other => other,
             };
             self.watch_images(&event, range.start);
+            let event = if md.lazy_async_image {
+                lazy_async_image(event, &mut lazy_image)
+            } else {
+                event
+            };
             match (&mut heading, event) {
                 (None, Event::Start(t @ Tag::Heading { .. })) => heading = Some((t, Vec::new())),
                 (Some(_), Event::End(TagEnd::Heading(_))) => {
@@ -334,30 +469,8 @@ impl<'s, 'a> State<'s, 'a> {
         }
         if dest.starts_with("http://") || dest.starts_with("https://") {
             self.external.push(dest.to_string());
-            let md = self.settings.markdown;
-            let mut rel = Vec::new();
-            if md.external_links_target_blank {
-                rel.push("noopener");
-            }
-            if md.external_links_no_follow {
-                rel.push("nofollow");
-            }
-            if md.external_links_no_referrer {
-                rel.push("noreferrer");
-            }
-            if !rel.is_empty() || md.external_links_target_blank {
-                let mut a = format!("<a href=\"{}\"", escape_attr(&dest));
-                if !title.is_empty() {
-                    a.push_str(&format!(" title=\"{}\"", escape_attr(&title)));
-                }
-                if !rel.is_empty() {
-                    a.push_str(&format!(" rel=\"{}\"", rel.join(" ")));
-                }
-                if md.external_links_target_blank {
-                    a.push_str(" target=\"_blank\"");
-                }
-                a.push('>');
-                return Event::InlineHtml(a.into());
+            if let Some(tag) = external_link_tag(self.settings.markdown, &dest, &title) {
+                return Event::InlineHtml(tag.into());
             }
         }
         Event::Start(Tag::Link {
@@ -365,6 +478,18 @@ impl<'s, 'a> State<'s, 'a> {
             dest_url: dest,
             title,
             id,
+        })
+    }
+
+    /// A code block as Zola renders it (highlighted when `[markdown.highlighting]` is set).
+    fn code_block(&mut self, fence: &str, content: &str, at: usize) -> String {
+        let hl = self.settings.markdown.highlighting.as_ref();
+        crate::markdown::highlight::code_block(hl, fence, content).unwrap_or_else(|message| {
+            self.problems.push(MdError {
+                offset: self.expanded.original(at),
+                message,
+            });
+            crate::markdown::highlight::code_block(None, fence, content).unwrap_or_default()
         })
     }
 
@@ -381,7 +506,7 @@ impl<'s, 'a> State<'s, 'a> {
                 if let Some((at, alt)) = self.image.take()
                     && alt.trim().is_empty()
                 {
-                    self.problems.push(MdError {
+                    self.missing_alt.push(MdError {
                         offset: self.expanded.original(at),
                         message:
                             "image has no alt text; describe what it shows: ![description](path)"
@@ -500,6 +625,68 @@ fn plain_text(events: &[Event]) -> String {
 
 fn escape_attr(s: &str) -> String {
     html_escape::encode_double_quoted_attribute(s).into_owned()
+}
+
+/// Zola's `render_emoji`: GitHub's `:name:` aliases become emoji.
+fn emoji() -> &'static gh_emoji::Replacer {
+    static REPLACER: std::sync::OnceLock<gh_emoji::Replacer> = std::sync::OnceLock::new();
+    REPLACER.get_or_init(gh_emoji::Replacer::new)
+}
+
+/// Zola's `lazy_async_image`: `<img src title alt loading="lazy" decoding="async" />`, the
+/// alt text written as plain text.
+fn lazy_async_image<'t>(event: Event<'t>, inside: &mut bool) -> Event<'t> {
+    match event {
+        Event::Start(Tag::Image {
+            dest_url, title, ..
+        }) => {
+            *inside = true;
+            let mut img = format!("<img src=\"{}\"", escape_attr(&dest_url));
+            if !title.is_empty() {
+                img.push_str(&format!(" title=\"{}\"", escape_attr(&title)));
+            }
+            img.push_str(" alt=\"");
+            Event::Html(img.into())
+        }
+        Event::Text(t) | Event::Code(t) if *inside => Event::Html(escape_attr(&t).into()),
+        Event::End(TagEnd::Image) => {
+            *inside = false;
+            Event::Html("\" loading=\"lazy\" decoding=\"async\" />".into())
+        }
+        other => other,
+    }
+}
+
+/// Zola's tag for an external link when any `external_links_*` option is on: class, `rel`
+/// (noopener, nofollow, noreferrer, external), target, title, href; `None` otherwise.
+fn external_link_tag(md: &MarkdownConfig, dest: &str, title: &str) -> Option<String> {
+    let rel: Vec<&str> = [
+        (md.external_links_target_blank, "noopener"),
+        (md.external_links_no_follow, "nofollow"),
+        (md.external_links_no_referrer, "noreferrer"),
+        (md.external_links_external, "external"),
+    ]
+    .into_iter()
+    .filter_map(|(on, r)| on.then_some(r))
+    .collect();
+    if rel.is_empty() && md.external_links_class.is_none() {
+        return None;
+    }
+    let mut a = String::from("<a ");
+    if let Some(class) = &md.external_links_class {
+        a.push_str(&format!("class=\"{}\" ", escape_attr(class)));
+    }
+    if !rel.is_empty() {
+        a.push_str(&format!("rel=\"{}\" ", rel.join(" ")));
+    }
+    if md.external_links_target_blank {
+        a.push_str("target=\"_blank\" ");
+    }
+    if !title.is_empty() {
+        a.push_str(&format!("title=\"{}\" ", escape_attr(title)));
+    }
+    a.push_str(&format!("href=\"{}\">", escape_attr(dest)));
+    Some(a)
 }
 
 #[cfg(test)]

@@ -133,6 +133,7 @@ fn render_one(
         permalink,
         resolve: &resolve,
     };
+    let links = &site.config.link_checker;
     match markdown::render(body, &settings, Some(&renderer)) {
         Ok(md) => Ok(Done {
             rendered: Rendered {
@@ -151,10 +152,17 @@ fn render_one(
             problems: md
                 .problems
                 .iter()
-                .map(|e| {
-                    Diagnostic::error(&shown, e.message.clone())
+                .map(|e| (links.internal_level, e))
+                .chain(md.missing_alt.iter().map(|e| (links.sprout_level, e)))
+                .map(|(level, e)| {
+                    level
+                        .diagnostic(&shown, e.message.clone())
                         .at_offset(body, e.offset, body_line)
                 })
+                .chain(md.warnings.iter().map(|e| {
+                    Diagnostic::warning(&shown, e.message.clone())
+                        .at_offset(body, e.offset, body_line)
+                }))
                 .collect(),
             links: md.internal_links,
         }),
@@ -219,7 +227,7 @@ fn check_anchors(site: &Site, links: &[(ItemRef, Vec<InternalLink>)]) -> Vec<Dia
                 ),
             };
             out.push(
-                Diagnostic::error(
+                site.config.link_checker.internal_level.diagnostic(
                     Path::new("content").join(file),
                     format!(
                         "link `@/{}#{anchor}` points to an anchor that content/{} does not have; check the `{{#id}}` in that file",

@@ -140,7 +140,7 @@ fn markdown_shortcode_is_rendered_as_markdown() {
 #[test]
 fn images_need_alt_text() {
     let body = "ok ![a river](r.png)\n\nbad ![](x.png)";
-    let problems = render_plain(body).unwrap().problems;
+    let problems = render_plain(body).unwrap().missing_alt;
     assert_eq!(problems.len(), 1);
     assert_eq!(&body[problems[0].offset..problems[0].offset + 4], "![](");
     assert!(problems[0].message.contains("alt text"));
@@ -162,6 +162,49 @@ fn summary_splits_at_more() {
 }
 
 #[test]
+fn markdown_options_follow_zola() {
+    let md = MarkdownConfig {
+        external_links_class: Some("ext".into()),
+        external_links_external: false,
+        lazy_async_image: true,
+        definition_list: true,
+        render_emoji: true,
+        ..Default::default()
+    };
+    let out = render(
+        "[a](https://e.org \"T\")\n\n![a \"b\"](x.png)\n\nTerm\n: Definition\n",
+        &settings(&md, AnchorLinks::None, &resolve),
+        None,
+    )
+    .unwrap();
+    assert!(
+        out.html
+            .contains("<a class=\"ext\" title=\"T\" href=\"https://e.org\">a</a>"),
+        "{}",
+        out.html
+    );
+    assert!(
+        out.html.contains(
+            "<img src=\"x.png\" alt=\"a &quot;b&quot;\" loading=\"lazy\" decoding=\"async\" />"
+        ),
+        "{}",
+        out.html
+    );
+    assert!(out.html.contains("<dl>"), "{}", out.html);
+    let out = render(
+        "I :heart: it `:heart:`",
+        &settings(&md, AnchorLinks::None, &resolve),
+        None,
+    )
+    .unwrap();
+    assert!(
+        out.html.contains("I ❤️ it <code>:heart:</code>"),
+        "{}",
+        out.html
+    );
+}
+
+#[test]
 fn external_links_get_configured_attributes() {
     let md = MarkdownConfig {
         external_links_target_blank: true,
@@ -177,7 +220,7 @@ fn external_links_get_configured_attributes() {
     .unwrap();
     assert_eq!(
         out.html,
-        "<p><a href=\"https://e.org\" rel=\"noopener nofollow noreferrer\" target=\"_blank\">a</a></p>\n"
+        "<p><a rel=\"noopener nofollow noreferrer external\" target=\"_blank\" href=\"https://e.org\">a</a></p>\n"
     );
     assert_eq!(out.external_links, vec!["https://e.org"]);
 }

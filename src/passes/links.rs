@@ -89,6 +89,7 @@ pub fn check(
         }
     }
     let base_path = config.base_path();
+    let level = config.link_checker.sprout_level;
     let mut findings: Vec<Diagnostic> = scans
         .par_iter()
         .flat_map_iter(|(file, s)| {
@@ -96,11 +97,11 @@ pub fn check(
             let mut out = Vec::new();
             for link in &s.links {
                 if let Some(problem) = check_link(link, file, output, &scans, config, &base_path) {
-                    out.push(Diagnostic::error(&source, format!("{problem} (in public/{file})")));
+                    out.push(level.diagnostic(&source, format!("{problem} (in public/{file})")));
                 }
             }
             for img in &s.images_without_alt {
-                out.push(Diagnostic::error(
+                out.push(level.diagnostic(
                     &source,
                     format!("image `{img}` has no alt text; describe it in the `alt` attribute (use alt=\"\" only for decoration) (in public/{file})"),
                 ));

@@ -7,6 +7,7 @@ pub mod relative;
 #[cfg(feature = "search")]
 pub mod search;
 pub mod urls;
+pub mod zola_search;
 
 /// Without the `search` feature a site that asks for a search index cannot be built as asked:
 /// say so instead of publishing it without search.

@@ -335,7 +335,8 @@ impl<'a> Renderer<'a> {
     fn not_found(&self, l: usize) -> Result<(String, String), Diagnostic> {
         let lang = &self.site.config.languages[l].code;
         let path = format!("{}404.html", self.site.config.lang_prefix(lang));
-        let mut ctx = self.base_context(lang, None);
+        // `current_path` and `current_url` too: themes' partials read them on every page.
+        let mut ctx = self.base_context(lang, Some(&path));
         let homes: Vec<(String, String, Option<String>)> = self
             .site
             .config

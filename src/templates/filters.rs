@@ -1,8 +1,12 @@
-//! Zola's template filters that Tera lacks: `markdown` (with `@/` links resolved) and
-//! `num_format`.
+//! Zola's template filters that Tera lacks: `markdown` (with `@/` links resolved),
+//! `num_format`, `base64_encode`, `base64_decode` and `regex_replace`.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use regex::Regex;
 
 use num_format::{Locale, ToFormattedString};
 use serde_json::Value;
@@ -13,10 +17,64 @@ use crate::config::AnchorLinks;
 use crate::markdown::{self, Settings};
 
 pub fn register(tera: &mut Tera, shared: Arc<Shared>) {
+    // Zola's default locale for `num_format` is the site's default language.
+    let default_locale = shared.site.config.default_language.clone();
     tera.register_filter("markdown", move |v: &Value, a: &HashMap<String, Value>| {
         markdown_filter(&shared, v, a)
     });
-    tera.register_filter("num_format", num_format);
+    tera.register_filter(
+        "num_format",
+        move |v: &Value, a: &HashMap<String, Value>| num_format(v, a, &default_locale),
+    );
+    tera.register_filter("base64_encode", base64_encode);
+    tera.register_filter("base64_decode", base64_decode);
+    let cache: Mutex<HashMap<String, Regex>> = Mutex::default();
+    tera.register_filter(
+        "regex_replace",
+        move |v: &Value, a: &HashMap<String, Value>| regex_replace(&cache, v, a),
+    );
+}
+
+fn string_arg<'a>(filter: &str, v: Option<&'a Value>, name: &str) -> Result<&'a str> {
+    v.and_then(Value::as_str)
+        .ok_or_else(|| Error::msg(format!("`{filter}`: `{name}` must be a string")))
+}
+
+fn base64_encode(value: &Value, _: &HashMap<String, Value>) -> Result<Value> {
+    let s = string_arg("base64_encode", Some(value), "the value")?;
+    Ok(Value::String(STANDARD.encode(s.as_bytes())))
+}
+
+fn base64_decode(value: &Value, _: &HashMap<String, Value>) -> Result<Value> {
+    let s = string_arg("base64_decode", Some(value), "the value")?;
+    let bytes = STANDARD
+        .decode(s.as_bytes())
+        .map_err(|e| Error::msg(format!("`base64_decode`: failed to decode: {e}")))?;
+    String::from_utf8(bytes)
+        .map(Value::String)
+        .map_err(|e| Error::msg(format!("`base64_decode`: invalid utf-8: {e}")))
+}
+
+/// `regex_replace(pattern, rep)`: every match replaced (`$1` for groups); patterns compiled
+/// once per build.
+fn regex_replace(
+    cache: &Mutex<HashMap<String, Regex>>,
+    value: &Value,
+    args: &HashMap<String, Value>,
+) -> Result<Value> {
+    let text = string_arg("regex_replace", Some(value), "the value")?;
+    let pattern = string_arg("regex_replace", args.get("pattern"), "pattern")?;
+    let rep = string_arg("regex_replace", args.get("rep"), "rep")?;
+    let mut cache = cache
+        .lock()
+        .map_err(|_| Error::msg("regex_replace cache poisoned"))?;
+    if !cache.contains_key(pattern) {
+        let re = Regex::new(pattern)
+            .map_err(|e| Error::msg(format!("`regex_replace`: failed to compile regex: {e}")))?;
+        cache.insert(pattern.to_string(), re);
+    }
+    let re = &cache[pattern];
+    Ok(Value::String(re.replace_all(text, rep).into_owned()))
 }
 
 fn markdown_filter(shared: &Shared, value: &Value, args: &HashMap<String, Value>) -> Result<Value> {
@@ -53,8 +111,11 @@ fn markdown_filter(shared: &Shared, value: &Value, args: &HashMap<String, Value>
     Ok(Value::String(html))
 }
 
-fn num_format(value: &Value, args: &HashMap<String, Value>) -> Result<Value> {
-    let locale_name = args.get("locale").and_then(Value::as_str).unwrap_or("en");
+fn num_format(value: &Value, args: &HashMap<String, Value>, default: &str) -> Result<Value> {
+    let locale_name = args
+        .get("locale")
+        .and_then(Value::as_str)
+        .unwrap_or(default);
     let locale = Locale::from_name(locale_name)
         .map_err(|_| Error::msg(format!("`num_format`: unknown locale `{locale_name}`")))?;
     match value {
@@ -76,7 +137,26 @@ mod tests {
 
     #[test]
     fn num_format_groups_digits() {
-        let v = num_format(&Value::from(1234567), &HashMap::new()).unwrap();
+        let v = num_format(&Value::from(1234567), &HashMap::new(), "en").unwrap();
         assert_eq!(v, "1,234,567");
+        let de = HashMap::from([("locale".to_string(), Value::from("de"))]);
+        assert_eq!(
+            num_format(&Value::from(1234567), &de, "en").unwrap(),
+            "1.234.567"
+        );
+    }
+
+    #[test]
+    fn base64_round_trips_and_regex_replaces() {
+        let none = HashMap::new();
+        let enc = base64_encode(&Value::from("héllo"), &none).unwrap();
+        assert_eq!(enc, "aMOpbGxv");
+        assert_eq!(base64_decode(&enc, &none).unwrap(), "héllo");
+        let args = HashMap::from([
+            ("pattern".to_string(), Value::from(r"(\w+)@(\w+)")),
+            ("rep".to_string(), Value::from("$2 at $1")),
+        ]);
+        let v = regex_replace(&Mutex::default(), &Value::from("me@home, you@work"), &args).unwrap();
+        assert_eq!(v, "home at me, work at you");
     }
 }

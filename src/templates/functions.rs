@@ -3,7 +3,7 @@
 //! `trans` defaults to the language of the page being rendered.
 
 use std::collections::HashMap;
-use std::path::{Component, Path};
+use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 use serde_json::{Value, json};
@@ -19,7 +19,10 @@ pub fn register(tera: &mut Tera, lang: &str, shared: Arc<Shared>) {
     let s = shared.clone();
     tera.register_function("trans", move |a: &HashMap<String, Value>| trans(&s, &l, a));
     let s = shared.clone();
-    tera.register_function("get_url", move |a: &HashMap<String, Value>| get_url(&s, a));
+    tera.register_function(
+        "get_url",
+        Safe(move |a: &HashMap<String, Value>| get_url(&s, a)),
+    );
     let s = shared.clone();
     tera.register_function("get_page", move |a: &HashMap<String, Value>| {
         get_page(&s, a)
@@ -33,9 +36,10 @@ pub fn register(tera: &mut Tera, lang: &str, shared: Arc<Shared>) {
         get_taxonomy(&s, &l, a)
     });
     let (s, l) = (shared.clone(), lang.to_string());
-    tera.register_function("get_taxonomy_url", move |a: &HashMap<String, Value>| {
-        get_taxonomy_url(&s, &l, a)
-    });
+    tera.register_function(
+        "get_taxonomy_url",
+        Safe(move |a: &HashMap<String, Value>| get_taxonomy_url(&s, &l, a)),
+    );
     let (s, l) = (shared.clone(), lang.to_string());
     tera.register_function("get_taxonomy_term", move |a: &HashMap<String, Value>| {
         get_taxonomy_term(&s, &l, a)
@@ -44,11 +48,89 @@ pub fn register(tera: &mut Tera, lang: &str, shared: Arc<Shared>) {
     tera.register_function("get_az_index", move |a: &HashMap<String, Value>| {
         get_az_index(&s, &l, a)
     });
-    let s = shared;
+    let s = shared.clone();
     tera.register_function("load_data", move |a: &HashMap<String, Value>| {
         load_data(&s, a)
     });
+    let shared_for_hash = shared;
     tera.register_function("qr_code", QrCode);
+    let s = shared_for_hash.clone();
+    tera.register_function("get_hash", move |a: &HashMap<String, Value>| {
+        get_hash(&s, a)
+    });
+    let s = shared_for_hash;
+    tera.register_function("get_image_metadata", move |a: &HashMap<String, Value>| {
+        get_image_metadata(&s, a)
+    });
+}
+
+/// `get_image_metadata(path, allow_missing = false)`, as Zola (see `images`).
+fn get_image_metadata(shared: &Shared, args: &HashMap<String, Value>) -> Result<Value> {
+    let path = arg_str(args, "path", "get_image_metadata")?;
+    let rel = match path.strip_prefix("@/") {
+        Some(rest) => format!("content/{rest}"),
+        None => path.trim_start_matches('/').to_string(),
+    };
+    let config = &shared.site.config;
+    let found = find_site_file(
+        &shared.site.root,
+        config.theme.as_deref(),
+        &config.output_dir,
+        &rel,
+    );
+    let Some(file) = found else {
+        if opt_bool(args, "allow_missing", false) {
+            return Ok(Value::Null);
+        }
+        return Err(Error::msg(format!(
+            "`get_image_metadata`: cannot find `{path}` in the site folder, static/, content/ or the theme's static/"
+        )));
+    };
+    super::images::metadata(&file)
+        .map_err(|e| Error::msg(format!("`get_image_metadata`: `{path}`: {e}")))
+}
+
+/// `get_hash(path | literal, sha_type = 384, base64 = true)`, as Zola: a file found where
+/// `get_url` looks, or a string; SHA-256/384/512 as base64 (for `integrity=`) or hex.
+fn get_hash(shared: &Shared, args: &HashMap<String, Value>) -> Result<Value> {
+    let bytes = match (opt_str(args, "path"), opt_str(args, "literal")) {
+        (Some(_), Some(_)) => {
+            return Err(Error::msg(
+                "`get_hash`: give either `path` or `literal`, not both",
+            ));
+        }
+        (None, None) => return Err(Error::msg("`get_hash` needs a `path` or a `literal`")),
+        (None, Some(literal)) => literal.as_bytes().to_vec(),
+        (Some(path), None) => {
+            let config = &shared.site.config;
+            let rel = path.trim_start_matches('/');
+            let file = find_site_file(
+                &shared.site.root,
+                config.theme.as_deref(),
+                &config.output_dir,
+                rel,
+            )
+            .ok_or_else(|| Error::msg(format!("`get_hash`: cannot find file `{path}`")))?;
+            std::fs::read(&file)
+                .map_err(|e| Error::msg(format!("`get_hash`: cannot read `{path}` ({e})")))?
+        }
+    };
+    let digest: Vec<u8> = match args.get("sha_type").and_then(Value::as_u64).unwrap_or(384) {
+        256 => Sha256::digest(&bytes).to_vec(),
+        384 => sha2::Sha384::digest(&bytes).to_vec(),
+        512 => sha2::Sha512::digest(&bytes).to_vec(),
+        _ => return Err(Error::msg("`get_hash`: `sha_type` must be 256, 384 or 512")),
+    };
+    if opt_bool(args, "base64", true) {
+        use base64::Engine;
+        Ok(Value::String(
+            base64::engine::general_purpose::STANDARD.encode(digest),
+        ))
+    } else {
+        Ok(Value::String(
+            digest.iter().map(|b| format!("{b:02x}")).collect(),
+        ))
+    }
 }
 
 fn arg_str<'a>(args: &'a HashMap<String, Value>, name: &str, f: &str) -> Result<&'a str> {
@@ -121,19 +203,35 @@ fn get_url(shared: &Shared, args: &HashMap<String, Value>) -> Result<Value> {
         return Ok(Value::String(url));
     }
     let config = &site.config;
-    let prefix = lang.map_or_else(String::new, |l| config.lang_prefix(l));
-    let mut url = config.permalink(&format!("{}{}", prefix, path.trim_start_matches('/')));
-    if opt_bool(args, "trailing_slash", false) {
-        if !url.ends_with('/') {
-            url.push('/');
+    let rel = path.trim_start_matches('/');
+    // Zola adds the language's prefix unless the path already starts with it.
+    let prefix = match lang {
+        Some(l)
+            if l != config.default_language && rel != l && !rel.starts_with(&format!("{l}/")) =>
+        {
+            format!("{l}/")
         }
-    } else if url.ends_with('/') && !path.is_empty() && !path.ends_with('/') {
-        url.pop();
+        _ => String::new(),
+    };
+    let joined = format!("{prefix}{rel}");
+    let mut url = config.permalink(&joined);
+    // Zola's permalinks end in a slash (except feeds and fragments), which `get_url` removes
+    // unless `trailing_slash = true`.
+    if !opt_bool(args, "trailing_slash", false) {
+        url = url.strip_suffix('/').map_or(url.clone(), str::to_string);
+    } else if !url.ends_with('/')
+        && !url.contains('#')
+        && !config
+            .languages
+            .iter()
+            .any(|l| l.feed_filenames.iter().any(|f| url.ends_with(f.as_str())))
+    {
+        url.push('/');
     }
     if opt_bool(args, "cachebust", false) {
-        let h = cached_hash(shared, path).ok_or_else(|| {
+        let h = cached_hash(shared, &joined).ok_or_else(|| {
             Error::msg(format!(
-                "`get_url`: cannot cachebust `{path}`: no such file in static/"
+                "`get_url`: cannot cachebust `{path}`: no such file in the site folder, static/, content/ or the theme's static/"
             ))
         })?;
         url = format!("{url}?h={h}");
@@ -145,23 +243,50 @@ fn cached_hash(shared: &Shared, path: &str) -> Option<String> {
     if let Some(h) = shared.hash_cache.lock().ok()?.get(path) {
         return h.clone();
     }
-    let h = static_hash(&shared.site.root, shared.site.config.theme.as_deref(), path);
+    let config = &shared.site.config;
+    let root = &shared.site.root;
+    let h = file_hash(root, config.theme.as_deref(), &config.output_dir, path).or_else(|| {
+        let css = crate::output::sass::compiled(root, config, path.trim_start_matches('/'))?;
+        let d = Sha256::digest(css.as_bytes());
+        Some(d[..10].iter().map(|b| format!("{b:02x}")).collect())
+    });
     if let Ok(mut cache) = shared.hash_cache.lock() {
         cache.insert(path.to_string(), h.clone());
     }
     h
 }
 
-/// Hash of a static file (site first, then theme), for cache-busting URLs.
-fn static_hash(root: &Path, theme: Option<&str>, path: &str) -> Option<String> {
-    let rel = path.trim_start_matches('/');
-    let mut candidates = vec![root.join("static").join(rel)];
+/// Hash of a file for cache-busting URLs (see `find_site_file`).
+fn file_hash(root: &Path, theme: Option<&str>, output_dir: &Path, path: &str) -> Option<String> {
+    let file = find_site_file(root, theme, output_dir, path.trim_start_matches('/'))?;
+    let bytes = std::fs::read(file).ok()?;
+    let d = Sha256::digest(&bytes);
+    Some(d[..10].iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// A file named relative to the site, found where Zola looks: the site folder itself, then
+/// `static/`, `content/`, the theme's `static/` and the output folder. (Zola looks in the
+/// output before the theme; a previous build's copy there may be stale, so sprout reads the
+/// theme's file, which is the one this build writes.)
+fn find_site_file(
+    root: &Path,
+    theme: Option<&str>,
+    output_dir: &Path,
+    rel: &str,
+) -> Option<PathBuf> {
+    if rel.split('/').any(|c| c == "..") {
+        return None;
+    }
+    let mut candidates = vec![
+        root.join(rel),
+        root.join("static").join(rel),
+        root.join("content").join(rel),
+    ];
     if let Some(t) = theme {
         candidates.push(root.join("themes").join(t).join("static").join(rel));
     }
-    let bytes = candidates.iter().find_map(|p| std::fs::read(p).ok())?;
-    let d = Sha256::digest(&bytes);
-    Some(d[..10].iter().map(|b| format!("{b:02x}")).collect())
+    candidates.push(root.join(output_dir).join(rel));
+    candidates.into_iter().find(|p| p.is_file())
 }
 
 /// `get_page(path, lang?, metadata_only?)`: like `get_section`, sprout also takes
@@ -305,31 +430,34 @@ fn get_taxonomy_term(shared: &Shared, lang: &str, args: &HashMap<String, Value>)
 }
 
 fn load_data(shared: &Shared, args: &HashMap<String, Value>) -> Result<Value> {
-    if args.contains_key("url") {
-        return Err(Error::msg(
-            "`load_data`: remote `url` is not supported; copy the file into the site and use `path`",
-        ));
-    }
-    let path = arg_str(args, "path", "load_data")?;
     let required = opt_bool(args, "required", true);
-    let root = &shared.site.root;
-    let full = match path.strip_prefix("@/") {
-        Some(rest) => shared.site.content_dir.join(rest),
-        None => root.join(path.trim_start_matches('/')),
+    let (source, text) = match (opt_str(args, "url"), opt_str(args, "path")) {
+        (Some(url), _) => (url.to_string(), fetch_url(shared, url, required)?),
+        (None, Some(path)) => (path.to_string(), read_data_file(shared, path, required)?),
+        (None, None) => {
+            return Err(Error::msg(
+                "`load_data` needs a `path` (a file in the site) or a `url`",
+            ));
+        }
     };
-    if Path::new(path)
-        .components()
-        .any(|c| matches!(c, Component::ParentDir))
-    {
-        return Err(Error::msg(format!(
-            "`load_data`: `{path}` leaves the site folder; use a path inside it"
-        )));
-    }
+    let Some(text) = text else {
+        return Ok(Value::Null);
+    };
+    // As in Zola: the `format` argument, else the file's extension, else plain text.
     let format = opt_str(args, "format")
         .map(str::to_string)
-        .or_else(|| full.extension().map(|e| e.to_string_lossy().to_lowercase()))
-        .unwrap_or_else(|| "plain".into());
-    let key = (full.clone(), format.clone());
+        .unwrap_or_else(|| {
+            let ext = Path::new(opt_str(args, "path").unwrap_or(""))
+                .extension()
+                .map(|e| e.to_string_lossy().to_lowercase())
+                .unwrap_or_default();
+            if FORMATS.contains(&ext.as_str()) {
+                ext
+            } else {
+                "plain".into()
+            }
+        });
+    let key = (PathBuf::from(&source), format.clone());
     if let Some(v) = shared
         .data_cache
         .lock()
@@ -338,21 +466,85 @@ fn load_data(shared: &Shared, args: &HashMap<String, Value>) -> Result<Value> {
     {
         return Ok(v.clone());
     }
-    let text = match std::fs::read_to_string(&full) {
-        Ok(t) => t,
-        Err(_) if !required => return Ok(Value::Null),
-        Err(e) => {
-            return Err(Error::msg(format!(
-                "`load_data`: cannot read `{path}` ({e})"
-            )));
-        }
-    };
     let value = parse_data(&text, &format)
-        .map_err(|m| Error::msg(format!("`load_data`: `{path}`: {m}")))?;
+        .map_err(|m| Error::msg(format!("`load_data`: `{source}`: {m}")))?;
     if let Ok(mut cache) = shared.data_cache.lock() {
         cache.insert(key, value.clone());
     }
     Ok(value)
+}
+
+const FORMATS: &[&str] = &[
+    "toml", "json", "csv", "yaml", "yml", "xml", "bibtex", "plain",
+];
+
+/// A data file, found where Zola looks (`@/` is `content/`): the site folder, `static/`,
+/// `content/`, the theme's `static/`, the output folder. `None` when it is missing and not
+/// `required`.
+fn read_data_file(shared: &Shared, path: &str, required: bool) -> Result<Option<String>> {
+    if Path::new(path)
+        .components()
+        .any(|c| matches!(c, Component::ParentDir))
+    {
+        return Err(Error::msg(format!(
+            "`load_data`: `{path}` leaves the site folder; use a path inside it"
+        )));
+    }
+    let rel = match path.strip_prefix("@/") {
+        Some(rest) => format!("content/{rest}"),
+        None => path.trim_start_matches('/').to_string(),
+    };
+    let config = &shared.site.config;
+    let found = find_site_file(
+        &shared.site.root,
+        config.theme.as_deref(),
+        &config.output_dir,
+        &rel,
+    );
+    match found.map(std::fs::read_to_string) {
+        Some(Ok(t)) => Ok(Some(t)),
+        None if !required => Ok(None),
+        Some(Err(_)) if !required => Ok(None),
+        None => Err(Error::msg(format!(
+            "`load_data`: cannot find `{path}` in the site folder, static/, content/ or the theme's static/"
+        ))),
+        Some(Err(e)) => Err(Error::msg(format!(
+            "`load_data`: cannot read `{path}` ({e})"
+        ))),
+    }
+}
+
+/// `load_data(url=...)`: fetched once per build (cached with the parsed value).
+fn fetch_url(shared: &Shared, url: &str, required: bool) -> Result<Option<String>> {
+    if let Ok(cache) = shared.data_cache.lock()
+        && let Some(Value::String(t)) = cache.get(&(PathBuf::from(url), "!raw".to_string()))
+    {
+        return Ok(Some(t.clone()));
+    }
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(std::time::Duration::from_secs(10)))
+        .build()
+        .into();
+    let fetched = agent
+        .get(url)
+        .call()
+        .map_err(|e| e.to_string())
+        .and_then(|mut r| r.body_mut().read_to_string().map_err(|e| e.to_string()));
+    match fetched {
+        Ok(text) => {
+            if let Ok(mut cache) = shared.data_cache.lock() {
+                cache.insert(
+                    (PathBuf::from(url), "!raw".to_string()),
+                    Value::String(text.clone()),
+                );
+            }
+            Ok(Some(text))
+        }
+        Err(_) if !required => Ok(None),
+        Err(e) => Err(Error::msg(format!(
+            "`load_data`: cannot fetch {url} ({e}); check the address, or pass required=false"
+        ))),
+    }
 }
 
 pub fn parse_data(text: &str, format: &str) -> std::result::Result<Value, String> {
@@ -362,26 +554,61 @@ pub fn parse_data(text: &str, format: &str) -> std::result::Result<Value, String
             .map_err(|e| e.to_string()),
         "json" => serde_json::from_str(text).map_err(|e| e.to_string()),
         "yaml" | "yml" => yaml_serde::from_str(text).map_err(|e| e.to_string()),
-        "csv" => {
-            let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
-            let headers: Vec<String> = reader
-                .headers()
-                .map_err(|e| e.to_string())?
-                .iter()
-                .map(str::to_string)
-                .collect();
-            let mut records = Vec::new();
-            for r in reader.records() {
-                let r = r.map_err(|e| e.to_string())?;
-                records.push(r.iter().map(str::to_string).collect::<Vec<_>>());
-            }
-            Ok(json!({"headers": headers, "records": records}))
-        }
-        "plain" | "txt" | "md" | "html" => Ok(Value::String(text.to_string())),
+        "csv" => parse_csv(text),
+        "xml" => roxmltree_to_serde::xml_string_to_json(text.to_string(), &Default::default())
+            .map_err(|e| format!("{e:?}")),
+        "bibtex" => parse_bibtex(text),
+        "plain" => Ok(Value::String(text.to_string())),
         other => Err(format!(
-            "format `{other}` is not supported (toml, json, yaml, csv, plain)"
+            "format `{other}` is not supported ({})",
+            FORMATS.join(", ")
         )),
     }
+}
+
+fn parse_csv(text: &str) -> std::result::Result<Value, String> {
+    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| e.to_string())?
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let mut records = Vec::new();
+    for r in reader.records() {
+        let r = r.map_err(|e| e.to_string())?;
+        records.push(r.iter().map(str::to_string).collect::<Vec<_>>());
+    }
+    Ok(json!({"headers": headers, "records": records}))
+}
+
+/// BibTeX as Zola gives it: preambles, comments, variables and bibliographies (entry type,
+/// citation key, tags with lower-case names).
+fn parse_bibtex(text: &str) -> std::result::Result<Value, String> {
+    let bib = nom_bibtex::Bibtex::parse(text).map_err(|e| format!("{e:?}"))?;
+    let bibliographies: Vec<Value> = bib
+        .bibliographies()
+        .iter()
+        .map(|b| {
+            let tags: serde_json::Map<String, Value> = b
+                .tags()
+                .iter()
+                .map(|(k, v)| (k.to_lowercase(), Value::String(v.to_string())))
+                .collect();
+            json!({"entry_type": b.entry_type(), "citation_key": b.citation_key(), "tags": tags})
+        })
+        .collect();
+    let variables: serde_json::Map<String, Value> = bib
+        .variables()
+        .iter()
+        .map(|(k, v)| (k.to_string(), Value::String(v.to_string())))
+        .collect();
+    Ok(json!({
+        "preambles": bib.preambles(),
+        "comments": bib.comments(),
+        "variables": variables,
+        "bibliographies": bibliographies,
+    }))
 }
 
 /// Beyond Zola: every searchable page and section of a language in A–Z order, grouped by first
@@ -466,6 +693,23 @@ pub fn sort_key(title: &str) -> String {
     }
 }
 
+/// A function whose output Tera prints unescaped, as Zola marks `get_url` and
+/// `get_taxonomy_url`.
+struct Safe<F>(F);
+
+impl<F> Function for Safe<F>
+where
+    F: Fn(&HashMap<String, Value>) -> Result<Value> + Send + Sync,
+{
+    fn call(&self, args: &HashMap<String, Value>) -> Result<Value> {
+        (self.0)(args)
+    }
+
+    fn is_safe(&self) -> bool {
+        true
+    }
+}
+
 /// `qr_code(url=..., label=...)`: inline SVG, safe to print unescaped.
 struct QrCode;
 
@@ -502,7 +746,22 @@ mod tests {
     }
 
     #[test]
+    fn xml_and_bibtex_are_read_as_zola_reads_them() {
+        let v = parse_data("<root><a>x</a><a>y</a></root>", "xml").unwrap();
+        assert_eq!(v["root"]["a"], json!(["x", "y"]));
+        let v = parse_data(
+            "@article{key1,\n  Title = {A title},\n  year = 2020\n}\n",
+            "bibtex",
+        )
+        .unwrap();
+        let b = &v["bibliographies"][0];
+        assert_eq!(b["entry_type"], "article");
+        assert_eq!(b["citation_key"], "key1");
+        assert_eq!(b["tags"]["title"], "A title");
+    }
+
+    #[test]
     fn unsupported_format_is_explained() {
-        assert!(parse_data("", "xml").unwrap_err().contains("not supported"));
+        assert!(parse_data("", "ini").unwrap_err().contains("not supported"));
     }
 }

@@ -3,6 +3,7 @@
 
 mod filters;
 mod functions;
+mod images;
 pub mod qr;
 pub mod values;
 
