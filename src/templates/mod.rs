@@ -4,7 +4,7 @@
 mod filters;
 mod functions;
 
-pub use functions::{parse_data, term_value};
+pub use functions::parse_data;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
