@@ -9,18 +9,18 @@ use super::{Renderer, content_path, paginate};
 use crate::content::{ItemRef, PageId, Site};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::{Output, file_for};
-use crate::values::{ConfigValue, Content, PageValue, SectionValue};
+use crate::templates::values::{ConfigValue, Content, PageValue, SectionValue};
 
 pub fn add(r: &Renderer, output: &mut Output, problems: &mut Diagnostics) {
-    let mut push = |res: Result<(String, String), Diagnostic>| match res {
-        Ok((file, text)) => output.insert_text(file, text),
+    let mut push = |res: Made, source: &Path| match res {
+        Ok((file, text)) => output.insert_text(file, text, source),
         Err(d) => problems.push(d),
     };
-    for res in aliases(r) {
-        push(res);
+    for (res, source) in aliases(r) {
+        push(res, &source);
     }
     for res in feeds(r) {
-        push(res);
+        push(res, Path::new("config.toml"));
     }
     let cfg = &r.site.config;
     if cfg.generate_sitemap {
@@ -35,6 +35,7 @@ pub fn add(r: &Renderer, output: &mut Output, problems: &mut Diagnostics) {
                 Path::new("templates/sitemap.xml"),
             )
             .map(|s| ("sitemap.xml".to_string(), s)),
+            Path::new("templates/sitemap.xml"),
         );
     }
     if cfg.generate_robots_txt {
@@ -47,6 +48,7 @@ pub fn add(r: &Renderer, output: &mut Output, problems: &mut Diagnostics) {
                 Path::new("templates/robots.txt"),
             )
             .map(|s| ("robots.txt".to_string(), s)),
+            Path::new("templates/robots.txt"),
         );
     }
 }
@@ -61,7 +63,10 @@ struct Alias {
 }
 
 /// Redirect pages: front-matter aliases, `redirect_to` sections, and `/page/1/` of pagers.
-fn aliases(r: &Renderer) -> Vec<Result<(String, String), Diagnostic>> {
+/// A file rendered at an output path, or why it could not be.
+type Made = Result<(String, String), Diagnostic>;
+
+fn aliases(r: &Renderer) -> Vec<(Made, std::path::PathBuf)> {
     let site = r.site;
     let mut list: Vec<Alias> = Vec::new();
     for p in site.pages.iter().filter(|p| p.meta.render) {
@@ -93,8 +98,7 @@ fn aliases(r: &Renderer) -> Vec<Result<(String, String), Diagnostic>> {
             list.push(alias(s.path.clone(), url));
         }
         if s.meta.paginate_by.is_some() {
-            let first =
-                paginate::pager_path(&s.path, &s.meta.paginate_path, 1).replace("/2/", "/1/");
+            let first = paginate::numbered_pager_path(&s.path, &s.meta.paginate_path, 1);
             list.push(alias(first, s.permalink.clone()));
         }
     }
@@ -105,7 +109,7 @@ fn aliases(r: &Renderer) -> Vec<Result<(String, String), Diagnostic>> {
     {
         for term in &t.terms {
             list.push(Alias {
-                from: format!("{}{}/1/", term.path, t.kind.paginate_path),
+                from: paginate::numbered_pager_path(&term.path, &t.kind.paginate_path, 1),
                 to: term.permalink.clone(),
                 lang: t.lang.clone(),
                 source: "config.toml".into(),
@@ -116,8 +120,10 @@ fn aliases(r: &Renderer) -> Vec<Result<(String, String), Diagnostic>> {
         .map(|a| {
             let mut ctx = r.base_context(&a.lang, None);
             ctx.insert("url", &a.to);
-            r.render_template(&a.lang, "internal/alias.html", ctx, &a.source)
-                .map(|html| (file_for(&a.from), html))
+            let res = r
+                .render_template(&a.lang, "internal/alias.html", ctx, &a.source)
+                .map(|html| (file_for(&a.from), html));
+            (res, a.source)
         })
         .collect()
 }

@@ -1,0 +1,538 @@
+//! `sprout serve`: build in memory, serve on 127.0.0.1 under the base URL's sub-path, watch the
+//! site's folders, rebuild on change and reload open pages over server-sent events. A broken
+//! edit keeps the last good site and shows the error in the terminal and in the browser.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use axum::Router;
+use axum::body::Body as HttpBody;
+use axum::extract::State;
+use axum::http::{HeaderValue, Request, Response, StatusCode, header};
+use axum::response::IntoResponse;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::routing::get;
+use notify_debouncer_full::notify::{self, EventKind, RecursiveMode};
+use notify_debouncer_full::{DebouncedEvent, Debouncer, RecommendedCache, new_debouncer};
+use tokio::sync::broadcast;
+use tokio_stream::StreamExt;
+use tokio_stream::wrappers::BroadcastStream;
+
+use crate::config::Mode;
+use crate::output::Output;
+use crate::pipeline::{BuildOptions, SearchStep, build};
+
+/// Paths the server owns, under the site's base path.
+const RELOAD_JS: &str = "__sprout/livereload.js";
+const EVENTS: &str = "__sprout/events";
+
+/// The live site: the last good build and the error of the last build, if it failed.
+pub struct Live {
+    pub output: Output,
+    pub error: Option<String>,
+    /// The base path (`/` or `/children/`) every URL lives under.
+    pub base_path: String,
+    pub default_language: String,
+    pub languages: Vec<String>,
+    /// Counts good builds, so a background search index is only added to the build it was
+    /// made from.
+    pub generation: u64,
+}
+
+#[derive(Clone)]
+struct AppState {
+    live: Arc<RwLock<Live>>,
+    events: broadcast::Sender<String>,
+}
+
+/// Run the server until interrupted; `Ok(false)` when `config.toml` has problems (reported).
+pub fn serve(root: &Path, interface: IpAddr, port: u16, drafts: bool) -> Result<bool> {
+    let addr = SocketAddr::new(interface, port);
+    let config = match crate::config::Config::load(root) {
+        Ok(c) => c,
+        Err(problems) => {
+            for d in problems.items() {
+                eprintln!("{d}");
+            }
+            return Ok(false);
+        }
+    };
+    let base_path = config.base_path();
+    let origin = format!("http://{addr}{}", base_path.trim_end_matches('/'));
+    let opts = BuildOptions {
+        base_url: Some(origin.clone()),
+        drafts,
+        mode: Mode::Serve,
+        search: SearchStep::Deferred,
+        ..BuildOptions::new(root)
+    };
+    let live = Arc::new(RwLock::new(Live {
+        output: Output::default(),
+        error: None,
+        base_path: base_path.clone(),
+        default_language: config.default_language.clone(),
+        languages: config.languages.iter().map(|l| l.code.clone()).collect(),
+        generation: 0,
+    }));
+    rebuild(&opts, &live);
+    let (events, _) = broadcast::channel(16);
+    let state = AppState {
+        live: live.clone(),
+        events: events.clone(),
+    };
+    let _watcher = watch(root, opts, live, events)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("cannot listen on {addr}"))?;
+        println!("serving the site at {origin}/ (Ctrl+C to stop)");
+        axum::serve(listener, router(state))
+            .await
+            .context("server stopped")?;
+        Ok(true)
+    })
+}
+
+fn router(state: AppState) -> Router {
+    Router::new().fallback(get(handle)).with_state(state)
+}
+
+/// Build the site and swap it in; on failure keep the last good one and remember the error.
+/// The search index is built afterwards on its own thread and added when it is ready, so the
+/// reload does not wait for it.
+fn rebuild(opts: &BuildOptions, live: &Arc<RwLock<Live>>) -> Option<String> {
+    let start = Instant::now();
+    let result = build(opts);
+    let mut l = live.write().unwrap_or_else(|e| e.into_inner());
+    match result {
+        Ok(built) => {
+            println!(
+                "rebuilt: {} files in {:.2}s",
+                built.output.len(),
+                start.elapsed().as_secs_f64()
+            );
+            l.output = built.output;
+            l.error = None;
+            l.generation += 1;
+            if let Some(pending) = built.pending_search {
+                index_in_background(pending, live.clone(), l.generation);
+            }
+            None
+        }
+        Err(failed) => {
+            let msg = failed.to_string();
+            let note = if l.output.is_empty() {
+                "(nothing built yet: pages show this error until it is fixed)"
+            } else {
+                "(still serving the last good build)"
+            };
+            eprintln!("{msg}\n{note}");
+            l.error = Some(msg.clone());
+            Some(msg)
+        }
+    }
+}
+
+/// Build the search index of build `generation` and add it to the live site, unless a newer
+/// build has replaced that one meanwhile.
+fn index_in_background(
+    pending: crate::passes::search::Pending,
+    live: Arc<RwLock<Live>>,
+    generation: u64,
+) {
+    std::thread::spawn(move || {
+        let start = Instant::now();
+        match pending.run() {
+            Ok(files) => {
+                let mut l = live.write().unwrap_or_else(|e| e.into_inner());
+                if l.generation == generation {
+                    for (path, bytes) in files {
+                        l.output
+                            .insert(path, crate::output::Body::Bytes(bytes), "pagefind");
+                    }
+                    println!("search index: {:.2}s", start.elapsed().as_secs_f64());
+                }
+            }
+            Err(d) => {
+                let lines: Vec<String> = d.items().iter().map(ToString::to_string).collect();
+                eprintln!("search index failed:\n{}", lines.join("\n"));
+            }
+        }
+    });
+}
+
+/// Watch the site's input folders; debounce, rebuild, and tell open pages.
+fn watch(
+    root: &Path,
+    opts: BuildOptions,
+    live: Arc<RwLock<Live>>,
+    events: broadcast::Sender<String>,
+) -> Result<Debouncer<notify::RecommendedWatcher, RecommendedCache>> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    // Short enough that an edit shows within 100 ms; an editor's save comes in one burst.
+    let mut debouncer = new_debouncer(Duration::from_millis(20), None, tx)?;
+    for name in [
+        "config.toml",
+        "content",
+        "data",
+        "static",
+        "templates",
+        "themes",
+    ] {
+        let p: PathBuf = root.join(name);
+        if p.exists() {
+            debouncer.watch(&p, RecursiveMode::Recursive)?;
+        }
+    }
+    std::thread::spawn(move || {
+        while let Ok(res) = rx.recv() {
+            // Reading files (our own builds included) is not a change.
+            let changed = res.is_ok_and(|events: Vec<DebouncedEvent>| {
+                events
+                    .iter()
+                    .any(|e| !matches!(e.kind, EventKind::Access(_)))
+            });
+            if !changed {
+                continue;
+            }
+            // Collapse a burst of saves into one rebuild.
+            while rx.try_recv().is_ok() {}
+            let message = match rebuild(&opts, &live) {
+                None => "reload".to_string(),
+                Some(err) => format!("error:{err}"),
+            };
+            let _ = events.send(message);
+        }
+    });
+    Ok(debouncer)
+}
+
+async fn handle(State(state): State<AppState>, req: Request<HttpBody>) -> Response<HttpBody> {
+    let raw = req.uri().path().to_string();
+    let (base, has_error) = {
+        let l = state.live.read().unwrap_or_else(|e| e.into_inner());
+        (l.base_path.clone(), l.error.clone())
+    };
+    let Some(path) = clean_path(&raw) else {
+        return plain(
+            StatusCode::BAD_REQUEST,
+            "bad request: the path is not allowed",
+        );
+    };
+    if !path.starts_with(&base) {
+        if path == "/" || path == base.trim_end_matches('/') {
+            return redirect(&base);
+        }
+        return plain(
+            StatusCode::NOT_FOUND,
+            "not found: this site lives under its base path",
+        );
+    }
+    let rel = &path[base.len()..];
+    if rel == RELOAD_JS {
+        return typed(
+            StatusCode::OK,
+            "text/javascript; charset=utf-8",
+            RELOAD_SCRIPT.as_bytes().to_vec(),
+        );
+    }
+    if rel == EVENTS {
+        return events(state, has_error).await.into_response();
+    }
+    serve_file(&state, rel, &path)
+}
+
+fn serve_file(state: &AppState, rel: &str, path: &str) -> Response<HttpBody> {
+    let l = state.live.read().unwrap_or_else(|e| e.into_inner());
+    if l.output.is_empty() {
+        let error = l.error.clone().unwrap_or_default();
+        return error_page(&error, &l.base_path);
+    }
+    let candidates = [
+        rel.to_string(),
+        format!("{rel}index.html"),
+        format!("{rel}/index.html"),
+    ];
+    let found = candidates.iter().find(|c| l.output.contains(c)).cloned();
+    match found {
+        Some(file)
+            if file.ends_with("/index.html")
+                && !rel.is_empty()
+                && !rel.ends_with('/')
+                && !rel.ends_with(".html") =>
+        {
+            redirect(&format!("{path}/"))
+        }
+        Some(file) => match l.output.read(&file) {
+            Some(bytes) => respond(StatusCode::OK, &file, bytes, &l.base_path),
+            None => plain(StatusCode::INTERNAL_SERVER_ERROR, "cannot read this file"),
+        },
+        None => {
+            let lang = rel
+                .split('/')
+                .next()
+                .filter(|c| l.languages.iter().any(|x| x == c) && *c != l.default_language);
+            let page = lang.map_or("404.html".to_string(), |c| format!("{c}/404.html"));
+            match l.output.read(&page) {
+                Some(bytes) => respond(StatusCode::NOT_FOUND, &page, bytes, &l.base_path),
+                None => plain(StatusCode::NOT_FOUND, "not found"),
+            }
+        }
+    }
+}
+
+/// Percent-decode and refuse anything that could climb out of the site.
+pub fn clean_path(raw: &str) -> Option<String> {
+    let decoded = percent_encoding::percent_decode_str(raw)
+        .decode_utf8()
+        .ok()?
+        .to_string();
+    if decoded.contains('\\') || decoded.contains('\0') || !decoded.starts_with('/') {
+        return None;
+    }
+    if decoded.split('/').any(|seg| seg == ".." || seg == ".") {
+        return None;
+    }
+    Some(decoded)
+}
+
+/// MIME type by extension, with the types browsers need for search and data.
+pub fn mime_for(file: &str) -> String {
+    let ext = file.rsplit('.').next().unwrap_or("");
+    match ext {
+        "html" => "text/html; charset=utf-8".into(),
+        "css" => "text/css; charset=utf-8".into(),
+        "js" | "mjs" => "text/javascript; charset=utf-8".into(),
+        "json" => "application/json".into(),
+        "csv" => "text/csv; charset=utf-8".into(),
+        "svg" => "image/svg+xml".into(),
+        "wasm" => "application/wasm".into(),
+        "xml" => "application/xml".into(),
+        "txt" | "_headers" => "text/plain; charset=utf-8".into(),
+        "pagefind" | "pf_meta" | "pf_fragment" | "pf_index" | "pf_filter" => {
+            "application/octet-stream".into()
+        }
+        _ => mime_guess::from_path(file)
+            .first_or_octet_stream()
+            .to_string(),
+    }
+}
+
+fn respond(status: StatusCode, file: &str, bytes: Vec<u8>, base: &str) -> Response<HttpBody> {
+    let mime = mime_for(file);
+    let body = if mime.starts_with("text/html") {
+        inject_reload(bytes, base)
+    } else {
+        bytes
+    };
+    let mut r = typed(status, &mime, body);
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    for (k, v) in crate::policy::HEADERS {
+        if let (Ok(k), Ok(v)) = (
+            header::HeaderName::from_bytes(k.as_bytes()),
+            HeaderValue::from_str(v),
+        ) {
+            r.headers_mut().insert(k, v);
+        }
+    }
+    if let Ok(v) = HeaderValue::from_str(crate::policy::CSP) {
+        r.headers_mut().insert(header::CONTENT_SECURITY_POLICY, v);
+    }
+    r
+}
+
+/// Add the live-reload script at the end of `<body>` (or of the document when it has none);
+/// only `serve` does this, never `build`. The bytes pass through lol_html untouched, so a page
+/// that is not UTF-8 keeps its text.
+pub fn inject_reload(html: Vec<u8>, base: &str) -> Vec<u8> {
+    let tag = format!("<script src=\"{base}{RELOAD_JS}\" defer></script>");
+    let mut out = Vec::with_capacity(html.len() + tag.len());
+    let mut placed = false;
+    let settings = lol_html::Settings::new().append_element_content_handler(lol_html::element!(
+        "body",
+        |el| {
+            el.append(&tag, lol_html::html_content::ContentType::Html);
+            placed = true;
+            Ok(())
+        }
+    ));
+    let rewritten = {
+        let mut rewriter =
+            lol_html::HtmlRewriter::new(settings, |c: &[u8]| out.extend_from_slice(c));
+        match rewriter.write(&html) {
+            Ok(()) => rewriter.end(),
+            Err(e) => Err(e),
+        }
+    };
+    if rewritten.is_err() {
+        // Serve the page as built rather than an empty one; the reload script goes last.
+        out = html;
+        placed = false;
+    }
+    if !placed {
+        out.extend_from_slice(tag.as_bytes());
+    }
+    out
+}
+
+/// Shown while the site has never built: the error, and the script that reloads once fixed.
+fn error_page(error: &str, base: &str) -> Response<HttpBody> {
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>sprout: build error</title></head><body><h1>The site did not build</h1><pre>{}</pre></body></html>",
+        html_escape::encode_text(error)
+    );
+    typed(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "text/html; charset=utf-8",
+        inject_reload(html.into_bytes(), base),
+    )
+}
+
+fn typed(status: StatusCode, mime: &str, body: Vec<u8>) -> Response<HttpBody> {
+    let mut r = Response::new(HttpBody::from(body));
+    *r.status_mut() = status;
+    if let Ok(v) = HeaderValue::from_str(mime) {
+        r.headers_mut().insert(header::CONTENT_TYPE, v);
+    }
+    r
+}
+
+fn plain(status: StatusCode, text: &str) -> Response<HttpBody> {
+    typed(
+        status,
+        "text/plain; charset=utf-8",
+        text.as_bytes().to_vec(),
+    )
+}
+
+fn redirect(to: &str) -> Response<HttpBody> {
+    let mut r = plain(StatusCode::MOVED_PERMANENTLY, to);
+    if let Ok(v) = HeaderValue::from_str(to) {
+        r.headers_mut().insert(header::LOCATION, v);
+    }
+    r
+}
+
+async fn events(
+    state: AppState,
+    current_error: Option<String>,
+) -> Sse<impl tokio_stream::Stream<Item = Result<Event, std::convert::Infallible>>> {
+    let first = current_error.map(|e| format!("error:{e}"));
+    let initial = tokio_stream::iter(first.into_iter().map(|m| Ok(message(&m))));
+    let updates = BroadcastStream::new(state.events.subscribe())
+        .filter_map(|m| m.ok().map(|m| Ok(message(&m))));
+    Sse::new(initial.chain(updates)).keep_alive(KeepAlive::default())
+}
+
+fn message(m: &str) -> Event {
+    match m.strip_prefix("error:") {
+        Some(err) => Event::default().event("build-error").data(err),
+        None => Event::default().event("reload").data("reload"),
+    }
+}
+
+/// Reload on a good rebuild; show the error over the page on a bad one.
+const RELOAD_SCRIPT: &str = r##"(function () {
+  var src = document.currentScript && document.currentScript.src;
+  var url = src ? src.replace(/livereload\.js$/, "events") : "/__sprout/events";
+  var es = new EventSource(url);
+  es.addEventListener("reload", function () { location.reload(); });
+  es.addEventListener("build-error", function (e) {
+    var box = document.getElementById("sprout-error");
+    if (!box) {
+      box = document.createElement("pre");
+      box.id = "sprout-error";
+      box.setAttribute("role", "alert");
+      // Styled through the CSSOM: the site's CSP (`style-src 'self'`) blocks style attributes.
+      Object.assign(box.style, {
+        position: "fixed", inset: "1rem", zIndex: "9999", margin: "0", padding: "1rem",
+        overflow: "auto", background: "#fff", color: "#8a0000", border: "4px solid #8a0000",
+        font: "14px/1.4 monospace", whiteSpace: "pre-wrap"
+      });
+      document.body.appendChild(box);
+    }
+    box.textContent = "sprout: the last edit did not build; showing the last good version.\n\n" + e.data;
+  });
+})();
+"##;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn traversal_is_refused() {
+        assert_eq!(clean_path("/a/b/"), Some("/a/b/".into()));
+        assert_eq!(clean_path("/../etc/passwd"), None);
+        assert_eq!(clean_path("/%2e%2e/etc/passwd"), None);
+        assert_eq!(clean_path("/a/..%2F..%2Fetc"), None);
+        assert_eq!(clean_path("/a\\..\\b"), None);
+        assert_eq!(clean_path("/a%5c..%5cb"), None);
+        assert_eq!(clean_path("/a%00b"), None);
+    }
+
+    #[test]
+    fn mime_types_cover_search_and_data() {
+        assert_eq!(
+            mime_for("pagefind/wasm.zh.pagefind"),
+            "application/octet-stream"
+        );
+        assert_eq!(mime_for("x.wasm"), "application/wasm");
+        assert_eq!(mime_for("a.svg"), "image/svg+xml");
+        assert_eq!(mime_for("indicators/x.csv"), "text/csv; charset=utf-8");
+        assert_eq!(mime_for("indicators/indicators.json"), "application/json");
+    }
+
+    #[test]
+    fn reload_script_is_injected_before_body_end() {
+        let out = String::from_utf8(inject_reload(
+            b"<html><body><p>x</p></body></html>".to_vec(),
+            "/kids/",
+        ))
+        .unwrap();
+        assert!(
+            out.contains("<script src=\"/kids/__sprout/livereload.js\" defer></script></body>")
+        );
+    }
+
+    #[test]
+    fn reload_script_keeps_a_page_that_is_not_utf8() {
+        // Regression: a windows-1252 page (`é` is byte 0xE9) was served empty.
+        let page =
+            b"<html><head><meta charset=\"windows-1252\"></head><body><p>caf\xe9</p></body></html>";
+        let out = inject_reload(page.to_vec(), "/");
+        let text = String::from_utf8_lossy(&out);
+        assert!(out.windows(4).any(|w| w == b"caf\xe9"), "{text}");
+        assert!(
+            text.contains("<script src=\"/__sprout/livereload.js\" defer></script></body>"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn reload_script_goes_last_in_a_fragment_without_body() {
+        let out = String::from_utf8(inject_reload(b"<p>x</p>".to_vec(), "/")).unwrap();
+        assert_eq!(
+            out,
+            "<p>x</p><script src=\"/__sprout/livereload.js\" defer></script>"
+        );
+    }
+
+    #[test]
+    fn error_overlay_is_not_styled_by_a_style_attribute() {
+        // Regression: the overlay set a `style` attribute, which the site's own CSP
+        // (`style-src 'self'`, no 'unsafe-inline') blocks, so it showed unstyled.
+        assert!(crate::policy::CSP.contains("style-src 'self'"));
+        assert!(!crate::policy::CSP.contains("unsafe-inline"));
+        assert!(!RELOAD_SCRIPT.contains("\"style\""), "{RELOAD_SCRIPT}");
+        assert!(!RELOAD_SCRIPT.contains("cssText"), "{RELOAD_SCRIPT}");
+        assert!(RELOAD_SCRIPT.contains("box.style"), "{RELOAD_SCRIPT}");
+    }
+}

@@ -1,0 +1,236 @@
+//! Rendering every page's and section's Markdown (shortcodes through Tera) into the `Site`,
+//! then checking that each `@/file.md#anchor` link lands on an anchor that exists.
+
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use std::sync::Arc;
+
+use lol_html::{RewriteStrSettings, element};
+use rayon::prelude::*;
+use tera::{Context, Tera};
+
+use crate::content::{ItemRef, Rendered, Site};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::markdown::{self, InternalLink, Settings};
+use crate::templates::values::{ConfigValue, Content, Values};
+use crate::templates::{Shared, ShortcodeRenderer, Templates};
+
+/// One document's rendered Markdown and the `@/` links in it.
+struct Done {
+    item: ItemRef,
+    rendered: Rendered,
+    links: Vec<InternalLink>,
+    /// Problems that let the page render (broken links, missing alt text).
+    problems: Vec<Diagnostic>,
+}
+
+/// Render all Markdown of `site` in parallel; returns the site with content filled in and the
+/// problems that did not stop rendering (broken links and anchors, images without alt text).
+pub fn render_all(
+    site: Site,
+    templates: &Templates,
+) -> Result<(Site, Vec<Diagnostic>), Diagnostics> {
+    let site = Arc::new(site);
+    let values = Arc::new(Values::new(&site));
+    let shared = Arc::new(Shared::new(site.clone(), values.clone()));
+    let teras = templates.for_languages(&site.config, &shared);
+    let items: Vec<ItemRef> = (0..site.pages.len())
+        .map(ItemRef::Page)
+        .chain((0..site.sections.len()).map(ItemRef::Section))
+        .collect();
+    let results: Vec<Result<Done, Vec<Diagnostic>>> = items
+        .par_iter()
+        .map(|item| render_one(&site, &values, templates, &teras, *item))
+        .collect();
+    drop(teras);
+    drop(shared);
+    drop(values);
+    let mut problems = Diagnostics::default();
+    let mut done = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(d) => done.push(d),
+            Err(ds) => problems.extend(ds),
+        }
+    }
+    let mut site = Arc::try_unwrap(site).expect("templates dropped, site has one owner");
+    let mut all_links = Vec::new();
+    let mut soft = Vec::new();
+    for d in done {
+        soft.extend(d.problems);
+        all_links.push((d.item, d.links));
+        match d.item {
+            ItemRef::Page(i) => site.pages[i].rendered = d.rendered,
+            ItemRef::Section(i) => site.sections[i].rendered = d.rendered,
+        }
+    }
+    soft.extend(check_anchors(&site, &all_links));
+    if problems.has_errors() {
+        Err(problems)
+    } else {
+        Ok((site, soft))
+    }
+}
+
+fn render_one(
+    site: &Site,
+    values: &Values,
+    templates: &Templates,
+    teras: &HashMap<String, Tera>,
+    item: ItemRef,
+) -> Result<Done, Vec<Diagnostic>> {
+    let (body, body_line, lang, permalink, anchors, file) = match item {
+        ItemRef::Page(i) => {
+            let p = &site.pages[i];
+            let parent_anchors = p
+                .ancestors
+                .last()
+                .and_then(|s| site.sections[*s].meta.insert_anchor_links);
+            (
+                &p.body,
+                p.body_line,
+                &p.file.lang,
+                &p.permalink,
+                parent_anchors,
+                &p.file.relative,
+            )
+        }
+        ItemRef::Section(i) => {
+            let s = &site.sections[i];
+            (
+                &s.body,
+                s.body_line,
+                &s.file.lang,
+                &s.permalink,
+                s.meta.insert_anchor_links,
+                &s.file.relative,
+            )
+        }
+    };
+    let shown = Path::new("content").join(file);
+    let make_context = move || {
+        let mut context = Context::new();
+        context.insert("config", &ConfigValue::new(&site.config, lang));
+        context.insert("lang", lang);
+        match item {
+            ItemRef::Page(i) => context.insert("page", &values.page(site, i, Content::Metadata)),
+            ItemRef::Section(i) => {
+                context.insert("section", &values.section(site, i, Content::Metadata))
+            }
+        }
+        context
+    };
+    let renderer = ShortcodeRenderer {
+        tera: &teras[lang.as_str()],
+        templates,
+        make_context: Box::new(make_context),
+        context: Default::default(),
+    };
+    let resolve = |p: &str| site.lookup(p).map(|i| site.permalink_of(i).to_string());
+    let settings = Settings {
+        markdown: &site.config.markdown,
+        anchors: site.config.slugify.anchors,
+        insert_anchor_links: anchors.unwrap_or(site.config.markdown.insert_anchor_links),
+        permalink,
+        resolve: &resolve,
+    };
+    match markdown::render(body, &settings, Some(&renderer)) {
+        Ok(md) => Ok(Done {
+            rendered: Rendered {
+                ids: ids_in(&md.html).map_err(|e| {
+                    vec![Diagnostic::error(
+                        &shown,
+                        format!("the HTML this page renders to cannot be read ({e}); check its shortcodes and raw HTML"),
+                    )]
+                })?,
+                links: md.internal_links.iter().map(|l| l.target.clone()).collect(),
+                content: md.html,
+                summary: md.summary,
+                toc: md.toc,
+            },
+            item,
+            problems: md
+                .problems
+                .iter()
+                .map(|e| {
+                    Diagnostic::error(&shown, e.message.clone())
+                        .at_offset(body, e.offset, body_line)
+                })
+                .collect(),
+            links: md.internal_links,
+        }),
+        Err(errs) => Err(errs
+            .into_iter()
+            .map(|e| Diagnostic::error(&shown, e.message).at_offset(body, e.offset, body_line))
+            .collect()),
+    }
+}
+
+/// Every `id` in a fragment of HTML (headings, shortcode output, footnotes), decoded.
+fn ids_in(html: &str) -> Result<Vec<String>, String> {
+    let ids = RefCell::new(Vec::new());
+    let settings =
+        RewriteStrSettings::new().append_element_content_handler(element!("[id]", |el| {
+            if let Some(id) = el.get_attribute("id") {
+                ids.borrow_mut()
+                    .push(html_escape::decode_html_entities(&id).into_owned());
+            }
+            Ok(())
+        }));
+    lol_html::rewrite_str(html, settings).map_err(|e| e.to_string())?;
+    Ok(ids.into_inner())
+}
+
+fn check_anchors(site: &Site, links: &[(ItemRef, Vec<InternalLink>)]) -> Vec<Diagnostic> {
+    let ids: HashMap<ItemRef, HashSet<&str>> = links
+        .iter()
+        .map(|(item, _)| {
+            (
+                *item,
+                site.rendered(*item)
+                    .ids
+                    .iter()
+                    .map(String::as_str)
+                    .collect(),
+            )
+        })
+        .collect();
+    let mut out = Vec::new();
+    for (item, list) in links {
+        for link in list {
+            let (Some(anchor), Some(target)) = (&link.anchor, site.lookup(&link.target)) else {
+                continue;
+            };
+            if ids
+                .get(&target)
+                .is_some_and(|set| set.contains(anchor.as_str()))
+            {
+                continue;
+            }
+            let (body, line, file) = match *item {
+                ItemRef::Page(i) => (
+                    &site.pages[i].body,
+                    site.pages[i].body_line,
+                    &site.pages[i].file.relative,
+                ),
+                ItemRef::Section(i) => (
+                    &site.sections[i].body,
+                    site.sections[i].body_line,
+                    &site.sections[i].file.relative,
+                ),
+            };
+            out.push(
+                Diagnostic::error(
+                    Path::new("content").join(file),
+                    format!(
+                        "link `@/{}#{anchor}` points to an anchor that content/{} does not have; check the `{{#id}}` in that file",
+                        link.target, link.target
+                    ),
+                )
+                .at_offset(body, link.offset, line),
+            );
+        }
+    }
+    out
+}

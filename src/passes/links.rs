@@ -1,0 +1,237 @@
+//! Checking the built site before it is written: every internal link and fragment resolves,
+//! every image has alt text. Reads `&Output`, reports every finding.
+
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+
+use lol_html::{RewriteStrSettings, element};
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::diagnostics::Diagnostic;
+use crate::output::{Output, file_for};
+use crate::passes::urls::{self, Link, decode};
+
+/// Links and ids of one HTML page.
+#[derive(Debug, Default, Clone)]
+pub struct Scan {
+    pub ids: HashSet<String>,
+    pub links: Vec<String>,
+    pub images_without_alt: Vec<String>,
+}
+
+/// Collect ids, link targets and alt-less images of a page; `Err` when lol_html cannot read it.
+pub fn scan(html: &str) -> Result<Scan, String> {
+    let scan = RefCell::new(Scan::default());
+    let settings = RewriteStrSettings::new()
+        .append_element_content_handler(element!("[id]", |el| {
+            if let Some(id) = el.get_attribute("id") {
+                scan.borrow_mut().ids.insert(decode(&id));
+            }
+            Ok(())
+        }))
+        .append_element_content_handler(element!("a[name]", |el| {
+            if let Some(id) = el.get_attribute("name") {
+                scan.borrow_mut().ids.insert(decode(&id));
+            }
+            Ok(())
+        }))
+        .append_element_content_handler(element!("img", |el| {
+            if !el.has_attribute("alt") {
+                let src = decode(&el.get_attribute("src").unwrap_or_default());
+                scan.borrow_mut().images_without_alt.push(src);
+            }
+            Ok(())
+        }))
+        .append_element_content_handler(element!(urls::selector(), |el| {
+            let mut s = scan.borrow_mut();
+            for attr in urls::attributes_of(&el.tag_name()) {
+                let Some(value) = el.get_attribute(attr) else {
+                    continue;
+                };
+                let value = decode(&value);
+                s.links.extend(
+                    urls::urls_in(attr, &value)
+                        .into_iter()
+                        .filter(|u| !u.is_empty())
+                        .map(str::to_string),
+                );
+            }
+            Ok(())
+        }));
+    lol_html::rewrite_str(html, settings).map_err(|e| e.to_string())?;
+    Ok(scan.into_inner())
+}
+
+/// Check every page of `output`. `sources` maps output files to the content that made them.
+pub fn check(
+    output: &Output,
+    config: &Config,
+    sources: &HashMap<String, PathBuf>,
+) -> Vec<Diagnostic> {
+    let pages: Vec<(&str, &str)> = output.html().collect();
+    let scanned: Vec<(&str, Result<Scan, String>)> =
+        pages.par_iter().map(|(p, h)| (*p, scan(h))).collect();
+    let mut unreadable = Vec::new();
+    let mut scans: HashMap<&str, Scan> = HashMap::new();
+    for (file, result) in scanned {
+        match result {
+            Ok(s) => {
+                scans.insert(file, s);
+            }
+            Err(e) => unreadable.push(Diagnostic::error(
+                format!("public/{file}"),
+                format!(
+                    "the link check cannot read this page ({e}); fix the template that writes it"
+                ),
+            )),
+        }
+    }
+    let base_path = config.base_path();
+    let mut findings: Vec<Diagnostic> = scans
+        .par_iter()
+        .flat_map_iter(|(file, s)| {
+            let source = sources.get(*file).cloned().unwrap_or_else(|| PathBuf::from(format!("public/{file}")));
+            let mut out = Vec::new();
+            for link in &s.links {
+                if let Some(problem) = check_link(link, file, output, &scans, config, &base_path) {
+                    out.push(Diagnostic::error(&source, format!("{problem} (in public/{file})")));
+                }
+            }
+            for img in &s.images_without_alt {
+                out.push(Diagnostic::error(
+                    &source,
+                    format!("image `{img}` has no alt text; describe it in the `alt` attribute (use alt=\"\" only for decoration) (in public/{file})"),
+                ));
+            }
+            out
+        })
+        .collect();
+    findings.extend(unreadable);
+    findings.sort_by(|a, b| (&a.file, &a.message).cmp(&(&b.file, &b.message)));
+    findings.dedup();
+    findings
+}
+
+fn check_link(
+    link: &str,
+    page_file: &str,
+    output: &Output,
+    scans: &HashMap<&str, Scan>,
+    config: &Config,
+    base_path: &str,
+) -> Option<String> {
+    let (path, frag) = match urls::classify(link, page_file, config, base_path) {
+        Link::Internal { path, fragment } => (path, fragment),
+        Link::OutsideBase { path } => {
+            return Some(format!(
+                "link `{link}` points to {path}, outside the site's base path {base_path}; use get_url() or a relative link"
+            ));
+        }
+        Link::External | Link::NotAPage => return None,
+    };
+    let target = target_file(&path, output)?;
+    let Some(target) = target else {
+        return Some(format!(
+            "link `{link}` goes to {path}, which the site does not have; fix the link (or the template that writes it) or add the page"
+        ));
+    };
+    let frag = frag.filter(|f| !f.is_empty())?;
+    let frag = percent_encoding::percent_decode_str(&frag)
+        .decode_utf8_lossy()
+        .to_string();
+    match scans.get(target.as_str()) {
+        Some(s) if s.ids.contains(&frag) || frag == "top" => None,
+        Some(_) => Some(format!(
+            "link `{link}` goes to {path}, which has no anchor `{frag}`; fix the anchor or add `{{#{frag}}}` to the heading"
+        )),
+        None => None,
+    }
+}
+
+/// `Some(Some(file))` when the path exists; `Some(None)` when it does not.
+fn target_file(path: &str, output: &Output) -> Option<Option<String>> {
+    let decoded = percent_encoding::percent_decode_str(path)
+        .decode_utf8_lossy()
+        .to_string();
+    let trimmed = decoded.trim_start_matches('/');
+    if output.contains(trimmed) {
+        return Some(Some(trimmed.to_string()));
+    }
+    let as_page = file_for(&decoded);
+    if output.contains(&as_page) {
+        return Some(Some(as_page));
+    }
+    let dir_index = format!("{}/index.html", trimmed.trim_end_matches('/'));
+    if output.contains(&dir_index) {
+        return Some(Some(dir_index));
+    }
+    Some(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn config(base: &str) -> Config {
+        Config::parse(&format!("base_url = \"{base}\""), Path::new("config.toml")).unwrap()
+    }
+
+    fn site() -> Output {
+        let mut o = Output::default();
+        o.insert_text("index.html", "<a href=\"/plan/#goal-1\">x</a><a href=\"https://other.org/\">e</a><img src=\"/a.png\">".into(), "a.md");
+        o.insert_text(
+            "plan/index.html",
+            "<h2 id=\"goal-1\">g</h2><a href=\"../missing/\">m</a><a href=\"#nope\">n</a>".into(),
+            "plan.md",
+        );
+        o.insert_text("a.png", String::new(), "a.png");
+        o
+    }
+
+    #[test]
+    fn finds_broken_links_fragments_and_missing_alt() {
+        let found = check(&site(), &config("https://x.org"), &HashMap::new());
+        let msgs: Vec<String> = found.iter().map(|d| d.message.clone()).collect();
+        assert_eq!(found.len(), 3, "{msgs:#?}");
+        assert!(msgs.iter().any(|m| m.contains("/missing/")));
+        assert!(msgs.iter().any(|m| m.contains("no anchor `nope`")));
+        assert!(msgs.iter().any(|m| m.contains("no alt text")));
+    }
+
+    #[test]
+    fn escaped_attribute_values_are_decoded() {
+        let s = scan(r#"<a href="https:&#x2F;&#x2F;x.org&#x2F;a&#x2F;">a</a><p id="a&amp;b">"#)
+            .unwrap();
+        assert_eq!(s.links, vec!["https://x.org/a/"]);
+        assert!(s.ids.contains("a&b"));
+    }
+
+    #[test]
+    fn media_and_srcset_links_are_checked() {
+        let mut o = Output::default();
+        o.insert_text(
+            "index.html",
+            r#"<video src="/clip.mp4" poster="/poster.png"></video><img alt="" src="/a.png" srcset="/a.png 1x, /a2.png 2x"><audio src="/talk.mp3"></audio><embed src="/doc.pdf">"#.into(),
+            "a.md",
+        );
+        o.insert_text("a.png", String::new(), "a.png");
+        let found = check(&o, &config("https://x.org"), &HashMap::new());
+        let msgs: Vec<String> = found.iter().map(|d| d.message.clone()).collect();
+        for missing in [
+            "/clip.mp4",
+            "/poster.png",
+            "/a2.png",
+            "/talk.mp3",
+            "/doc.pdf",
+        ] {
+            assert!(
+                msgs.iter().any(|m| m.contains(missing)),
+                "{missing}: {msgs:#?}"
+            );
+        }
+        assert_eq!(found.len(), 5, "{msgs:#?}");
+    }
+}

@@ -1,0 +1,239 @@
+//! The per-language search index, built at build time into `pagefind/` with Pagefind's Rust
+//! library (extended build: Chinese word segmentation) from the rendered pages in memory.
+//! Each language is indexed on its own thread (Pagefind indexes one page at a time), and the
+//! languages' entry files are merged into one `pagefind-entry.json`.
+
+use std::collections::{BTreeMap, HashSet};
+
+use pagefind::api::PagefindIndex;
+use pagefind::options::PagefindServiceConfig;
+use rayon::prelude::*;
+use serde_json::Value;
+
+use crate::content::Site;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::output::{Body, Output, file_for};
+
+/// Pagefind files the site does not use (it ships its own small search script).
+const UNUSED: &[&str] = &[
+    "pagefind-ui.js",
+    "pagefind-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-modular-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-component-ui.css",
+    "pagefind-highlight.js",
+    "pagefind-worker.js",
+];
+
+const ENTRY: &str = "pagefind-entry.json";
+
+/// Pagefind's files for one language: (file name, bytes).
+type IndexFiles = Vec<(String, Vec<u8>)>;
+
+/// Output files of content pages that may be indexed, and of all content pages.
+fn content_files(site: &Site) -> (HashSet<String>, HashSet<String>) {
+    let wants = |lang: &str| {
+        site.config
+            .language(lang)
+            .is_some_and(|l| l.build_search_index)
+    };
+    let mut indexed = HashSet::new();
+    let mut all = HashSet::new();
+    for p in site.pages.iter().filter(|p| p.meta.render) {
+        let file = file_for(&p.path);
+        let section_ok = p
+            .ancestors
+            .last()
+            .is_none_or(|s| site.sections[*s].meta.in_search_index);
+        if p.meta.in_search_index && section_ok && wants(&p.file.lang) {
+            indexed.insert(file.clone());
+        }
+        all.insert(file);
+    }
+    for s in site.sections.iter().filter(|s| s.meta.render) {
+        let file = file_for(&s.path);
+        if s.meta.in_search_index && s.meta.redirect_to.is_none() && wants(&s.file.lang) {
+            indexed.insert(file.clone());
+        }
+        all.insert(file);
+    }
+    (indexed, all)
+}
+
+/// The language of an output file, from its first path component.
+fn language_of<'a>(site: &'a Site, file: &str) -> &'a str {
+    let first = file.split('/').next().unwrap_or("");
+    site.config
+        .languages
+        .iter()
+        .skip(1)
+        .find(|l| l.code == first)
+        .map_or(site.config.default_language.as_str(), |l| l.code.as_str())
+}
+
+/// Pages to index, grouped by language: (URL, HTML).
+fn pages_by_language(site: &Site, output: &Output) -> BTreeMap<String, Vec<(String, String)>> {
+    let (indexed, content) = content_files(site);
+    let base_path = site.config.base_path();
+    let mut by_lang: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    for (file, html) in output.html() {
+        let lang = language_of(site, file);
+        let wanted = site
+            .config
+            .language(lang)
+            .is_some_and(|l| l.build_search_index);
+        // Generated pages (indicators, taxonomies) are searchable when their language is; their
+        // templates decide with `data-pagefind-body` which of them Pagefind keeps.
+        let generated =
+            !content.contains(file) && !file.ends_with("404.html") && !file.contains("/page/");
+        if indexed.contains(file) || (wanted && generated) {
+            let url = format!("{base_path}{}", file.trim_end_matches("index.html"));
+            by_lang
+                .entry(lang.to_string())
+                .or_default()
+                .push((url, searchable_part(html)));
+        }
+    }
+    by_lang
+}
+
+/// What Pagefind needs of a page: the `<html>` tag (its language) and the `<main>` element
+/// (the `data-pagefind-body`); header, navigation and footer are left out, which keeps the
+/// indexer's memory down on large sites.
+fn searchable_part(html: &str) -> String {
+    let open = html
+        .find("<html")
+        .and_then(|i| html[i..].find('>').map(|j| &html[i..=i + j]));
+    let main = html
+        .find("<main")
+        .and_then(|i| html[i..].find("</main>").map(|j| &html[i..i + j + 7]));
+    match (open, main) {
+        (Some(open), Some(main)) => format!("{open}<body>{main}</body></html>"),
+        _ => html.to_string(),
+    }
+}
+
+/// Index the eligible pages and add Pagefind's files under `pagefind/`.
+pub fn index(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
+    match Pending::collect(site, output) {
+        Some(pending) => pending.add_to(output),
+        None => Ok(()),
+    }
+}
+
+/// What the indexer reads, taken from a finished build, so that `serve` can index in the
+/// background after the reload: per language, each page's URL and searchable HTML.
+pub struct Pending {
+    languages: Vec<Vec<(String, String)>>,
+}
+
+impl Pending {
+    /// The pages to index, or `None` when no language has a search index.
+    pub fn collect(site: &Site, output: &Output) -> Option<Pending> {
+        if !site.config.languages.iter().any(|l| l.build_search_index) {
+            return None;
+        }
+        let languages = pages_by_language(site, output).into_values().collect();
+        Some(Pending { languages })
+    }
+
+    /// Build the index (each language on its own thread): the files to add under `pagefind/`.
+    pub fn run(self) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
+        let results: Vec<Result<IndexFiles, Diagnostics>> =
+            self.languages.into_par_iter().map(index_language).collect();
+        let mut files = Vec::new();
+        let mut entries = Vec::new();
+        for list in results {
+            for (name, bytes) in list? {
+                if name == ENTRY {
+                    entries.push(bytes);
+                } else if !UNUSED.contains(&name.as_str()) {
+                    files.push((format!("pagefind/{name}"), bytes));
+                }
+            }
+        }
+        let entry = merge_entries(&entries).map_err(fail)?;
+        files.push((format!("pagefind/{ENTRY}"), entry));
+        Ok(files)
+    }
+
+    /// Build the index and add its files to `output`.
+    pub fn add_to(self, output: &mut Output) -> Result<(), Diagnostics> {
+        for (path, bytes) in self.run()? {
+            output.insert(path, Body::Bytes(bytes), "pagefind");
+        }
+        Ok(())
+    }
+}
+
+fn index_language(pages: Vec<(String, String)>) -> Result<IndexFiles, Diagnostics> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| fail(format!("cannot start the indexer ({e})")))?;
+    runtime.block_on(run(pages))
+}
+
+async fn run(pages: Vec<(String, String)>) -> Result<IndexFiles, Diagnostics> {
+    let options = PagefindServiceConfig::builder()
+        .keep_index_url(false)
+        .build();
+    let mut index = PagefindIndex::new(Some(options))
+        .map_err(|e| fail(format!("cannot create the search index ({e})")))?;
+    for (url, html) in pages {
+        index
+            .add_html_file(None, Some(url.clone()), html)
+            .await
+            .map_err(|e| fail(format!("cannot index {url} ({e})")))?;
+    }
+    let files = index
+        .get_files()
+        .await
+        .map_err(|e| fail(format!("cannot write the search index ({e})")))?;
+    Ok(files
+        .into_iter()
+        .map(|f| (f.filename.to_string_lossy().replace('\\', "/"), f.contents))
+        .collect())
+}
+
+/// One `pagefind-entry.json` listing every language's index.
+fn merge_entries(entries: &[Vec<u8>]) -> Result<Vec<u8>, String> {
+    let mut merged: Option<Value> = None;
+    for bytes in entries {
+        let v: Value =
+            serde_json::from_slice(bytes).map_err(|e| format!("unreadable {ENTRY} ({e})"))?;
+        match &mut merged {
+            None => merged = Some(v),
+            Some(m) => {
+                if let (Some(Value::Object(into)), Some(Value::Object(from))) =
+                    (m.get_mut("languages"), v.get("languages"))
+                {
+                    into.extend(from.clone());
+                }
+            }
+        }
+    }
+    let merged = merged.ok_or("no search index was built")?;
+    serde_json::to_vec(&merged).map_err(|e| e.to_string())
+}
+
+fn fail(message: String) -> Diagnostics {
+    Diagnostics::from_iter([Diagnostic::error("pagefind", message)])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_of_each_language_are_merged() {
+        let zh = br#"{"version":"1.6.0","languages":{"zh-hans":{"hash":"a","wasm":null,"page_count":2}},"include_characters":["_"]}"#;
+        let en = br#"{"version":"1.6.0","languages":{"en":{"hash":"b","wasm":"en","page_count":3}},"include_characters":["_"]}"#;
+        let merged: Value =
+            serde_json::from_slice(&merge_entries(&[zh.to_vec(), en.to_vec()]).unwrap()).unwrap();
+        assert_eq!(merged["languages"]["zh-hans"]["hash"], "a");
+        assert_eq!(merged["languages"]["en"]["page_count"], 3);
+        assert_eq!(merged["version"], "1.6.0");
+    }
+}
