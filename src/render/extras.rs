@@ -158,7 +158,7 @@ struct FeedJob<'a> {
 }
 
 enum FeedOwner<'a> {
-    Section(SectionValue<'a>),
+    Section(Box<SectionValue<'a>>),
     Term(FeedTerm<'a>),
 }
 
@@ -196,11 +196,11 @@ fn feeds(r: &Renderer) -> Vec<Result<(String, String), Diagnostic>> {
             lang: s.file.lang.clone(),
             dir: s.path.clone(),
             pages: dated(site, s.pages.iter().copied()),
-            owner: Some(FeedOwner::Section(r.values.section(
+            owner: Some(FeedOwner::Section(Box::new(r.values.section(
                 site,
                 i,
                 Content::Metadata,
-            ))),
+            )))),
         });
     }
     for t in site.taxonomies.iter().filter(|t| t.kind.feed) {

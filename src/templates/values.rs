@@ -264,7 +264,7 @@ pub enum TermPages {
 #[serde(untagged)]
 pub enum ListedPage<'a> {
     Brief(BriefPage<'a>),
-    Full(PageValue<'a>),
+    Full(Box<PageValue<'a>>),
 }
 
 /// Zola's taxonomy term.
@@ -281,7 +281,7 @@ pub struct TermValue<'a> {
 impl<'a> TermValue<'a> {
     pub fn new(site: &'a Site, values: &'a Values, term: &'a Term, pages: TermPages) -> Self {
         let listed = |p: &PageId| match pages {
-            TermPages::Full => ListedPage::Full(values.page(site, *p, Content::Full)),
+            TermPages::Full => ListedPage::Full(Box::new(values.page(site, *p, Content::Full))),
             _ => ListedPage::Brief(BriefPage::new(site, *p)),
         };
         TermValue {
