@@ -1,179 +1,176 @@
 #!/usr/bin/env bash
-# Build-time benchmark: sprout (search index on and off) against Hugo on one synthetic
-# bilingual site of 10,000 pages. See benches/README.md.
+# Build-time benchmark: sprout against Zola 0.22, Hugo and the Pagefind CLI on a synthetic
+# bilingual Zola-convention site, each run writing into a fresh folder on tmpfs, the tools
+# alternated run by run. See benches/README.md.
 #
-#   bash benches/run.sh [--runs N] [--reuse] [--no-hugo] [--steps]
+#   bash benches/run.sh [SCENARIO...] [--runs N] [--sprout BIN]
 #
-#   --runs N    timed runs per configuration (default 3; the median is reported)
-#   --reuse     keep benches/out/site if it exists instead of generating it again
-#   --no-hugo   skip Hugo
-#   --steps     also print sprout's named build steps (sprout build --timings)
+#   nosearch   10,000 pages, no search index: sprout, Zola, Hugo          (default)
+#   search     2,000 pages with a search index: sprout vs `zola build` + Pagefind CLI
+#   bundled    this repository's own site: sprout
+#   scale      sprout at 1,000, 10,000 and 100,000 pages (also get_section on every page)
+#   hugepage   one page of 1, 5 and 20 MB with search: sprout vs `zola build` + Pagefind CLI
+#   all        every scenario above
 #
-# Needs Python 3, Rust, /usr/bin/time (Debian: time) and Hugo (Debian: hugo). Everything it
-# writes goes to benches/out/ (gitignored). This is a measurement, not a test: it never fails
-# on a slow result.
+#   --runs N      timed runs per tool (default 5; median, min and max are reported)
+#   --sprout BIN  measure this sprout binary instead of building target/release/sprout
+#                 (to compare two versions side by side: --sprout A --sprout B)
+#
+# Needs Python 3, /usr/bin/time (Debian: time), and for the comparisons Zola 0.22.1 on PATH
+# (built from source, see README), Hugo (Debian: hugo) and the Pagefind CLI (npm: pagefind,
+# its pagefind_extended binary; run.sh installs it under benches/out/npm). Missing optional
+# tools are skipped with a message. Sites and outputs live under /dev/shm/sprout-bench
+# (tmpfs): the root file system here is slow to create files after a mass delete, which a
+# benchmark writing to disk measures instead of the generator. Never fails on a slow result.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 OUT=$REPO/benches/out
-RUNS=3
-REUSE=0
-HUGO=1
-STEPS=0
+SHM=${SHM:-/dev/shm/sprout-bench}
+RUNS=5
+SCENARIOS=()
+SPROUTS=()
 while [ $# -gt 0 ]; do
   case $1 in
     --runs) RUNS=$2; shift 2 ;;
-    --reuse) REUSE=1; shift ;;
-    --no-hugo) HUGO=0; shift ;;
-    --steps) STEPS=1; shift ;;
-    *) echo "usage: bash benches/run.sh [--runs N] [--reuse] [--no-hugo] [--steps]" >&2; exit 2 ;;
+    --sprout) SPROUTS+=("$(realpath "$2")"); shift 2 ;;
+    nosearch|search|bundled|scale|hugepage) SCENARIOS+=("$1"); shift ;;
+    all) SCENARIOS+=(nosearch search bundled scale hugepage); shift ;;
+    *) sed -n '2,24p' "$0" >&2; exit 2 ;;
   esac
 done
-
+[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(nosearch)
 [ -x /usr/bin/time ] || { echo "run.sh: /usr/bin/time is missing (apt-get install -y time)" >&2; exit 1; }
-if [ "$HUGO" = 1 ] && ! command -v hugo >/dev/null; then
-  echo "run.sh: hugo is missing (apt-get install -y hugo), or pass --no-hugo" >&2; exit 1
-fi
 
-mkdir -p "$OUT"
+mkdir -p "$OUT" "$SHM"
 LOGS=$OUT/logs
 rm -rf "$LOGS"
 mkdir -p "$LOGS"
 
-# 1. The site (both variants share the content through hard links).
-if [ "$REUSE" = 1 ] && [ -f "$OUT/site/config.toml" ] && [ -f "$OUT/site-nosearch/config.toml" ]; then
-  echo "== reusing $OUT/site"
-else
-  echo "== generating the site"
-  python3 "$REPO/benches/gen_site.py" "$OUT"
+# sprout: copy the binary so a rebuild by someone else during the runs cannot change it.
+if [ ${#SPROUTS[@]} -eq 0 ]; then
+  echo "== cargo build --release"
+  (cd "$REPO" && nice cargo build --release --quiet)
+  mkdir -p "$OUT/bin"
+  cp "$REPO/target/release/sprout" "$OUT/bin/sprout"
+  SPROUTS=("$OUT/bin/sprout")
 fi
-
-# 2. sprout, release build. Copy the binary so a rebuild by someone else during the runs
-#    does not change what is measured.
-echo "== cargo build --release"
-(cd "$REPO" && cargo build --release --quiet)
-mkdir -p "$OUT/bin"
-cp "$REPO/target/release/sprout" "$OUT/bin/sprout"
-SPROUT=$OUT/bin/sprout
-
-# 3. Hugo: the layouts in benches/hugo, reading the generated content and the theme's static
-#    files. Copied so Hugo's lock and cache files stay out of the repository.
-if [ "$HUGO" = 1 ]; then
-  rm -rf "$OUT/hugo"
-  cp -r "$REPO/benches/hugo" "$OUT/hugo"
-  sed -i \
-    -e "s#^contentDir = .*#contentDir = \"$OUT/site/content\"#" \
-    -e "s#^staticDir = .*#staticDir = \"$OUT/site/themes/bayannur/static\"#" \
-    "$OUT/hugo/hugo.toml"
+ZOLA=$(command -v zola || true)
+HUGO=$(command -v hugo || true)
+PAGEFIND=$OUT/npm/node_modules/@pagefind/linux-x64/bin/pagefind_extended
+if [ ! -x "$PAGEFIND" ] && command -v npm >/dev/null; then
+  (mkdir -p "$OUT/npm" && cd "$OUT/npm" && npm install --silent pagefind@1.6.0 >/dev/null 2>&1) || true
 fi
+[ -x "$PAGEFIND" ] || PAGEFIND=""
+[ -n "$ZOLA" ] || echo "run.sh: zola not on PATH; skipping it" >&2
+[ -n "$HUGO" ] || echo "run.sh: hugo not on PATH; skipping it" >&2
+[ -n "$PAGEFIND" ] || echo "run.sh: Pagefind CLI not installed; skipping zola+pagefind" >&2
 
-# 4. Timed runs. The output folder is removed before each run (not timed), so every run
-#    writes the whole site from scratch.
-measure() { # name output-dir command...
-  local name=$1 dest=$2
-  shift 2
-  for i in $(seq 1 "$RUNS"); do
-    rm -rf "$dest"
-    sync
-    head -1 /proc/stat >"$LOGS/$name.$i.stat"
-    if ! /usr/bin/time -v -o "$LOGS/$name.$i.time" "$@" >"$LOGS/$name.$i.log" 2>&1; then
-      echo "run.sh: $name run $i failed; see $LOGS/$name.$i.log" >&2
-      tail -20 "$LOGS/$name.$i.log" >&2
-      exit 1
-    fi
-    head -1 /proc/stat >>"$LOGS/$name.$i.stat"
-    printf '   %-16s run %d: %s\n' "$name" "$i" \
-      "$(sed -n 's/.*Elapsed (wall clock) time.*: //p' "$LOGS/$name.$i.time") wall, $(sed -n 's/.*Maximum resident set size (kbytes): //p' "$LOGS/$name.$i.time") KB peak RSS"
-  done
-  find "$dest" -name '*.html' | wc -l >"$LOGS/$name.html"
-  find "$dest" -type f | wc -l >"$LOGS/$name.files"
+site() { # dir args...: generate a synthetic site once per argument set
+  local dir=$SHM/$1
+  shift
+  if [ ! -f "$dir/.args" ] || [ "$(cat "$dir/.args")" != "$*" ]; then
+    rm -rf "$dir"
+    python3 "$REPO/benches/gen_zola_site.py" "$dir" "$@"
+    echo "$*" >"$dir/.args"
+  fi
+  echo "$dir"
 }
 
-echo "== sprout build, search index on"
-measure sprout-search "$OUT/site/public" "$SPROUT" --root "$OUT/site" build
-echo "== sprout build, search index off"
-measure sprout-nosearch "$OUT/site-nosearch/public" "$SPROUT" --root "$OUT/site-nosearch" build
-if [ "$HUGO" = 1 ]; then
-  echo "== hugo --minify"
-  measure hugo "$OUT/hugo/public" hugo --source "$OUT/hugo" --minify
-fi
+# One timed command: `time -v` into the log; the output folder is fresh and on tmpfs.
+timed() { # scenario tool run dest command...
+  local scenario=$1 tool=$2 run=$3 dest=$4
+  shift 4
+  rm -rf "$dest"
+  local log=$LOGS/$scenario.$tool.$run
+  if ! /usr/bin/time -v -o "$log.time" "$@" >"$log.log" 2>&1; then
+    echo "run.sh: $scenario/$tool run $run failed; see $log.log" >&2
+    tail -5 "$log.log" >&2
+    rm -f "$log.time"
+  fi
+  rm -rf "$dest"
+}
 
-# 5. Where sprout's time goes: its own named steps (optional), as `sprout build --timings`
-#    prints them.
-if [ "$STEPS" = 1 ]; then
-  echo "== sprout build steps"
-  for site in site site-nosearch; do
-    echo "-- $site"
-    for run in $(seq 1 "$RUNS"); do
-      rm -rf "$OUT/$site/public"
-      echo "run $run:"
-      "$SPROUT" --root "$OUT/$site" build --timings 2>&1 >/dev/null | grep -E ' ms$' | tee -a "$LOGS/steps-$site.txt"
+# Zola followed by the Pagefind CLI, timed as one command like a Zola user's build script.
+cat >"$OUT/zola-pagefind.sh" <<'EOF'
+#!/bin/sh
+set -e
+"$1" --root "$2" build --output-dir "$3" --force >/dev/null
+"$4" --site "$3" >/dev/null
+EOF
+chmod +x "$OUT/zola-pagefind.sh"
+
+sprout_label() { # index
+  if [ ${#SPROUTS[@]} -gt 1 ]; then echo "sprout-$1"; else echo sprout; fi
+}
+
+# The same site for Zola with its own search off (the Pagefind CLI indexes its output).
+zola_copy() { # site-dir
+  local dir=$1 copy=$1-zola
+  rm -rf "$copy"
+  mkdir -p "$copy"
+  cp -r "$dir/content" "$dir/templates" "$copy/"
+  sed 's/^build_search_index = true/build_search_index = false/' "$dir/config.toml" >"$copy/config.toml"
+  echo "$copy"
+}
+
+# Alternate the tools: run 1 of each, then run 2 of each, ...
+compare() { # scenario site-dir with-search(0/1)
+  local scenario=$1 dir=$2 search=$3 dest=$SHM/out zola_dir=$2
+  [ "$search" = 0 ] || zola_dir=$(zola_copy "$dir")
+  for run in $(seq 1 "$RUNS"); do
+    for i in "${!SPROUTS[@]}"; do
+      timed "$scenario" "$(sprout_label "$i")" "$run" "$dest" "${SPROUTS[$i]}" --root "$dir" build --output-dir "$dest"
     done
+    if [ -n "$ZOLA" ] && [ "$search" = 0 ]; then
+      timed "$scenario" zola "$run" "$dest" "$ZOLA" --root "$dir" build --output-dir "$dest" --force
+    fi
+    if [ -n "$ZOLA" ] && [ -n "$PAGEFIND" ] && [ "$search" = 1 ]; then
+      timed "$scenario" zola+pagefind "$run" "$dest" "$OUT/zola-pagefind.sh" "$ZOLA" "$zola_dir" "$dest" "$PAGEFIND"
+    fi
+    if [ -n "$HUGO" ] && [ "$search" = 0 ] && [ "$scenario" = nosearch ]; then
+      timed "$scenario" hugo "$run" "$dest" "$HUGO" --source "$dir/hugo" --destination "$dest" --quiet
+    fi
   done
-fi
+}
 
-# 6. The table.
-PAGES=$(find "$OUT/site/content" -name '*.md' ! -name '_index*' | wc -l)
-SYNTHETIC=$(find "$OUT/site/content" -path '*/section-*/*' -name '*.md' ! -name '_index*' | wc -l)
+for scenario in "${SCENARIOS[@]}"; do
+  echo "== $scenario"
+  case $scenario in
+    nosearch) compare nosearch "$(site site-10k --pages 10000)" 0 ;;
+    search) compare search "$(site site-2k-search --pages 2000 --sections 20 --search)" 1 ;;
+    bundled)
+      for run in $(seq 1 "$RUNS"); do
+        for i in "${!SPROUTS[@]}"; do
+          timed bundled "$(sprout_label "$i")" "$run" "$SHM/out" "${SPROUTS[$i]}" --root "$REPO" build --output-dir "$SHM/out"
+        done
+      done ;;
+    scale)
+      for n in 1000 10000 100000; do
+        dir=$(site "site-scale-$n" --pages "$n" --sections $((n / 200)))
+        for run in $(seq 1 "$RUNS"); do
+          for i in "${!SPROUTS[@]}"; do
+            timed "scale-$n" "$(sprout_label "$i")" "$run" "$SHM/out" "${SPROUTS[$i]}" --root "$dir" build --output-dir "$SHM/out"
+          done
+          if [ -n "$ZOLA" ]; then
+            timed "scale-$n" zola "$run" "$SHM/out" "$ZOLA" --root "$dir" build --output-dir "$SHM/out" --force
+          fi
+        done
+      done ;;
+    hugepage)
+      for mb in 1 5 20; do
+        compare "hugepage-${mb}MB" "$(site "site-huge-$mb" --huge-page-mb "$mb" --search)" 1
+      done ;;
+  esac
+done
+
 {
   echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(awk '/MemTotal/ {printf "%.0f GiB RAM", $2/1048576}' /proc/meminfo)"
-  echo "sprout: $(cd "$REPO" && git rev-parse --short HEAD 2>/dev/null || echo '?')$(cd "$REPO" && git diff --quiet HEAD -- src 2>/dev/null || echo ' + uncommitted changes in src/'), $(rustc --version)"
-  [ "$HUGO" = 1 ] && echo "hugo: $(hugo version | cut -d' ' -f1-2)"
-  echo "site: $PAGES content pages ($SYNTHETIC synthetic + $((PAGES - SYNTHETIC)) of the repository's own), $RUNS runs each"
+  echo "sprout: $(cd "$REPO" && git rev-parse --short HEAD 2>/dev/null || echo '?') ${SPROUTS[*]}"
+  [ -n "$ZOLA" ] && echo "zola: $($ZOLA --version)"
+  [ -n "$HUGO" ] && echo "hugo: $($HUGO version | cut -d' ' -f1-2)"
+  [ -n "$PAGEFIND" ] && echo "pagefind: $($PAGEFIND --version)"
+  echo "$RUNS runs per tool, alternated; outputs in fresh folders on tmpfs ($SHM)"
 } >"$LOGS/env.txt"
-
-python3 - "$LOGS" "$PAGES" "$RUNS" "$HUGO" <<'PY' | tee "$OUT/results.txt"
-import os, re, statistics, sys
-from pathlib import Path
-
-logs, pages, runs, hugo = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4] == "1"
-
-def wall(s):
-    parts = [float(p) for p in s.split(":")]
-    return sum(p * 60 ** i for i, p in enumerate(reversed(parts)))
-
-def runs_of(name):
-    out = []
-    for i in range(1, runs + 1):
-        t = (logs / f"{name}.{i}.time").read_text()
-        w = wall(re.search(r"Elapsed \(wall clock\) time.*: (\S+)", t).group(1))
-        rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", t).group(1))
-        user = float(re.search(r"User time \(seconds\): (\S+)", t).group(1))
-        sys_ = float(re.search(r"System time \(seconds\): (\S+)", t).group(1))
-        # CPU time the rest of the machine used during the run: busy time from /proc/stat
-        # minus this run's own user + system time, as a share of all cores.
-        before, after = [[int(x) for x in l.split()[1:]] for l in (logs / f"{name}.{i}.stat").read_text().splitlines()]
-        d = [b - a for a, b in zip(before[:8], after[:8])]  # user .. steal (guest is in user)
-        busy = (sum(d) - d[3] - d[4]) / os.sysconf("SC_CLK_TCK")
-        others = max(0.0, busy - user - sys_) / (w * os.cpu_count()) * 100
-        out.append((w, rss, user + sys_, others))
-    return out
-
-configs = [("sprout, search on", "sprout-search"), ("sprout, search off", "sprout-nosearch")]
-if hugo:
-    configs.append(("hugo --minify", "hugo"))
-rows = {}
-print((logs / "env.txt").read_text().rstrip())
-print()
-print(f"{'configuration':<19} {'wall':>7} {'(min-max)':>13} {'pages/s':>7} {'CPU s':>6} {'peak RSS':>9} {'files':>6} {'others':>6}")
-for label, name in configs:
-    r = runs_of(name)
-    w = statistics.median(x[0] for x in r)
-    rss = statistics.median(x[1] for x in r) / 1024
-    cpu = statistics.median(x[2] for x in r)
-    others = statistics.median(x[3] for x in r)
-    files = int((logs / f"{name}.files").read_text())
-    rows[name] = (w, rss, cpu)
-    lo, hi = min(x[0] for x in r), max(x[0] for x in r)
-    print(f"{label:<19} {w:>6.1f}s {f'({lo:.1f}-{hi:.1f})':>13} {pages / w:>7.0f} {cpu:>6.1f} {rss:>6.0f} MB {files:>6} {others:>5.0f}%")
-print("medians of the runs; CPU s = user + system time; others = CPU the rest of the machine used")
-print("during the run, as a share of all cores (other people's work makes wall times noisy)")
-if hugo:
-    print()
-    h = rows["hugo"]
-    for label, name in configs[:2]:
-        w, rss, cpu = rows[name]
-        print(f"{label} / hugo: wall time {w / h[0]:.2f}x, CPU time {cpu / h[2]:.2f}x, peak memory {rss / h[1]:.2f}x")
-PY
-echo "(logs in $LOGS)"
+python3 "$REPO/benches/table.py" "$LOGS" | tee "$OUT/results.txt"

@@ -28,6 +28,17 @@ pub struct BuildOptions {
     pub mode: Mode,
     /// Write links relative and ending in `index.html`, for browsing from `file://`.
     pub relative: bool,
+    /// When the search index is built.
+    pub search: SearchStep,
+}
+
+/// When the search index is built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SearchStep {
+    /// As a step of the build (`build`, `check`).
+    Inline,
+    /// Left to the caller in `Built::pending_search` (`serve` indexes after the reload).
+    Deferred,
 }
 
 impl BuildOptions {
@@ -39,6 +50,7 @@ impl BuildOptions {
             drafts: false,
             mode: Mode::Build,
             relative: false,
+            search: SearchStep::Inline,
         }
     }
 }
@@ -62,6 +74,8 @@ pub struct Built {
     pub translations: translations::Report,
     pub timings: Vec<(&'static str, Duration)>,
     pub config: Config,
+    /// The search index still to build, with `SearchStep::Deferred`.
+    pub pending_search: Option<search::Pending>,
 }
 
 struct Steps {
@@ -155,10 +169,14 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildFailed> {
     if opts.mode != Mode::Check && findings.iter().any(Diagnostic::is_error) {
         return Err(failed(findings.into_iter().collect()));
     }
+    let mut pending_search = None;
     if engine == SearchEngine::Pagefind {
-        steps
-            .run("search", || search::index(&site, &mut output))
-            .map_err(failed)?;
+        match opts.search {
+            SearchStep::Inline => steps
+                .run("search", || search::index(&site, &mut output))
+                .map_err(failed)?,
+            SearchStep::Deferred => pending_search = search::Pending::collect(&site, &output),
+        }
     }
     let collisions = output.take_problems();
     if !collisions.is_empty() {
@@ -186,6 +204,7 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildFailed> {
         findings: Diagnostics::from_iter(findings).sorted(),
         timings: steps.timings,
         config,
+        pending_search,
     })
 }
 

@@ -23,7 +23,7 @@ use tokio_stream::wrappers::BroadcastStream;
 
 use crate::config::Mode;
 use crate::output::Output;
-use crate::pipeline::{BuildOptions, build};
+use crate::pipeline::{BuildOptions, SearchStep, build};
 
 /// Paths the server owns, under the site's base path.
 const RELOAD_JS: &str = "__sprout/livereload.js";
@@ -37,6 +37,9 @@ pub struct Live {
     pub base_path: String,
     pub default_language: String,
     pub languages: Vec<String>,
+    /// Counts good builds, so a background search index is only added to the build it was
+    /// made from.
+    pub generation: u64,
 }
 
 #[derive(Clone)]
@@ -63,6 +66,7 @@ pub fn serve(root: &Path, interface: IpAddr, port: u16, drafts: bool) -> Result<
         base_url: Some(origin.clone()),
         drafts,
         mode: Mode::Serve,
+        search: SearchStep::Deferred,
         ..BuildOptions::new(root)
     };
     let live = Arc::new(RwLock::new(Live {
@@ -71,6 +75,7 @@ pub fn serve(root: &Path, interface: IpAddr, port: u16, drafts: bool) -> Result<
         base_path: base_path.clone(),
         default_language: config.default_language.clone(),
         languages: config.languages.iter().map(|l| l.code.clone()).collect(),
+        generation: 0,
     }));
     rebuild(&opts, &live);
     let (events, _) = broadcast::channel(16);
@@ -99,6 +104,8 @@ fn router(state: AppState) -> Router {
 }
 
 /// Build the site and swap it in; on failure keep the last good one and remember the error.
+/// The search index is built afterwards on its own thread and added when it is ready, so the
+/// reload does not wait for it.
 fn rebuild(opts: &BuildOptions, live: &Arc<RwLock<Live>>) -> Option<String> {
     let start = Instant::now();
     let result = build(opts);
@@ -112,6 +119,10 @@ fn rebuild(opts: &BuildOptions, live: &Arc<RwLock<Live>>) -> Option<String> {
             );
             l.output = built.output;
             l.error = None;
+            l.generation += 1;
+            if let Some(pending) = built.pending_search {
+                index_in_background(pending, live.clone(), l.generation);
+            }
             None
         }
         Err(failed) => {
@@ -128,6 +139,34 @@ fn rebuild(opts: &BuildOptions, live: &Arc<RwLock<Live>>) -> Option<String> {
     }
 }
 
+/// Build the search index of build `generation` and add it to the live site, unless a newer
+/// build has replaced that one meanwhile.
+fn index_in_background(
+    pending: crate::passes::search::Pending,
+    live: Arc<RwLock<Live>>,
+    generation: u64,
+) {
+    std::thread::spawn(move || {
+        let start = Instant::now();
+        match pending.run() {
+            Ok(files) => {
+                let mut l = live.write().unwrap_or_else(|e| e.into_inner());
+                if l.generation == generation {
+                    for (path, bytes) in files {
+                        l.output
+                            .insert(path, crate::output::Body::Bytes(bytes), "pagefind");
+                    }
+                    println!("search index: {:.2}s", start.elapsed().as_secs_f64());
+                }
+            }
+            Err(d) => {
+                let lines: Vec<String> = d.items().iter().map(ToString::to_string).collect();
+                eprintln!("search index failed:\n{}", lines.join("\n"));
+            }
+        }
+    });
+}
+
 /// Watch the site's input folders; debounce, rebuild, and tell open pages.
 fn watch(
     root: &Path,
@@ -136,7 +175,8 @@ fn watch(
     events: broadcast::Sender<String>,
 ) -> Result<Debouncer<notify::RecommendedWatcher, RecommendedCache>> {
     let (tx, rx) = std::sync::mpsc::channel();
-    let mut debouncer = new_debouncer(Duration::from_millis(150), None, tx)?;
+    // Short enough that an edit shows within 100 ms; an editor's save comes in one burst.
+    let mut debouncer = new_debouncer(Duration::from_millis(20), None, tx)?;
     for name in [
         "zola.toml",
         "config.toml",

@@ -455,46 +455,6 @@ impl Config {
     pub fn permalink(&self, path: &str) -> String {
         format!("{}/{}", self.base_url, path.trim_start_matches('/'))
     }
-
-    /// The config as templates see it (Zola's language-aware `config`).
-    pub fn to_template_value(&self, lang: &str) -> Value {
-        let language = self.language(lang).unwrap_or(self.default_lang());
-        // As in Zola, `config.languages` lists the other languages, not the current one.
-        let languages: serde_json::Map<String, Value> = self
-            .languages
-            .iter()
-            .filter(|l| l.code != language.code)
-            .map(|l| {
-                (
-                    l.code.clone(),
-                    serde_json::to_value(l).unwrap_or(Value::Null),
-                )
-            })
-            .collect();
-        json!({
-            "base_url": self.base_url,
-            "title": language.title,
-            "description": language.description,
-            "default_language": self.default_language,
-            "language_tag": language.language_tag,
-            "languages": languages,
-            "generate_feed": language.generate_feeds,
-            "generate_feeds": language.generate_feeds,
-            "feed_filenames": language.feed_filenames,
-            "search": { "index_format": language.search.index_format },
-            "generate_sitemap": self.generate_sitemap,
-            "generate_robots_txt": self.generate_robots_txt,
-            "exclude_paginated_pages_in_sitemap": self.exclude_paginated_pages_in_sitemap,
-            "taxonomies": language.taxonomies,
-            "build_search_index": language.build_search_index,
-            "author": self.author,
-            "markdown": self.markdown,
-            "extra": self.extra,
-            "mode": self.mode,
-            "theme": self.theme,
-            "relative": self.relative,
-        })
-    }
 }
 
 fn resolve(

@@ -13,7 +13,7 @@ use tera::{Context, Tera};
 use crate::content::{ItemRef, Rendered, Site};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::{self, InternalLink, Settings};
-use crate::templates::values::Values;
+use crate::templates::values::{ConfigValue, Content, Values};
 use crate::templates::{Shared, ShortcodeRenderer, Templates};
 
 /// One document's rendered Markdown and the `@/` links in it.
@@ -111,11 +111,13 @@ fn render_one(
     let shown = Path::new("content").join(file);
     let make_context = move || {
         let mut context = Context::new();
-        context.insert("config", &site.config.to_template_value(lang));
+        context.insert("config", &ConfigValue::new(&site.config, lang));
         context.insert("lang", lang);
         match item {
-            ItemRef::Page(i) => context.insert("page", &values.pages[i]),
-            ItemRef::Section(i) => context.insert("section", &values.sections[i]),
+            ItemRef::Page(i) => context.insert("page", &values.page(site, i, Content::Metadata)),
+            ItemRef::Section(i) => {
+                context.insert("section", &values.section(site, i, Content::Metadata))
+            }
         }
         context
     };

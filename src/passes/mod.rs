@@ -17,13 +17,31 @@ pub mod search {
     use crate::diagnostics::{Diagnostic, Diagnostics};
     use crate::output::Output;
 
-    pub fn index(site: &Site, _output: &mut Output) -> Result<(), Diagnostics> {
-        if !site.config.languages.iter().any(|l| l.build_search_index) {
-            return Ok(());
+    pub fn index(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
+        match Pending::collect(site, output) {
+            Some(pending) => pending.run().map(drop),
+            None => Ok(()),
         }
-        Err(Diagnostics::from_iter([Diagnostic::error(
-            "config.toml",
-            "`build_search_index = true` needs a sprout built with the `search` feature (the default); rebuild sprout without `--no-default-features`, or set it to false",
-        )]))
+    }
+
+    /// A search index `serve` would build after the reload: here only the error saying why
+    /// it cannot be built.
+    pub struct Pending;
+
+    impl Pending {
+        pub fn collect(site: &Site, _output: &Output) -> Option<Pending> {
+            site.config
+                .languages
+                .iter()
+                .any(|l| l.build_search_index)
+                .then_some(Pending)
+        }
+
+        pub fn run(self) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
+            Err(Diagnostics::from_iter([Diagnostic::error(
+                "config.toml",
+                "`build_search_index = true` needs a sprout built with the `search` feature (the default); rebuild sprout without `--no-default-features`, or set it to false",
+            )]))
+        }
     }
 }

@@ -116,28 +116,55 @@ fn searchable_part(html: &str) -> String {
 
 /// Index the eligible pages and add Pagefind's files under `pagefind/`.
 pub fn index(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
-    if !site.config.languages.iter().any(|l| l.build_search_index) {
-        return Ok(());
+    match Pending::collect(site, output) {
+        Some(pending) => pending.add_to(output),
+        None => Ok(()),
     }
-    let groups: Vec<(String, Vec<(String, String)>)> =
-        pages_by_language(site, output).into_iter().collect();
-    let results: Vec<Result<IndexFiles, Diagnostics>> = groups
-        .into_par_iter()
-        .map(|(_, pages)| index_language(pages))
-        .collect();
-    let mut entries = Vec::new();
-    for files in results {
-        for (name, bytes) in files? {
-            if name == ENTRY {
-                entries.push(bytes);
-            } else if !UNUSED.contains(&name.as_str()) {
-                output.insert(format!("pagefind/{name}"), Body::Bytes(bytes), "pagefind");
+}
+
+/// What the indexer reads, taken from a finished build, so that `serve` can index in the
+/// background after the reload: per language, each page's URL and searchable HTML.
+pub struct Pending {
+    languages: Vec<Vec<(String, String)>>,
+}
+
+impl Pending {
+    /// The pages to index, or `None` when no language has a search index.
+    pub fn collect(site: &Site, output: &Output) -> Option<Pending> {
+        if !site.config.languages.iter().any(|l| l.build_search_index) {
+            return None;
+        }
+        let languages = pages_by_language(site, output).into_values().collect();
+        Some(Pending { languages })
+    }
+
+    /// Build the index (each language on its own thread): the files to add under `pagefind/`.
+    pub fn run(self) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
+        let results: Vec<Result<IndexFiles, Diagnostics>> =
+            self.languages.into_par_iter().map(index_language).collect();
+        let mut files = Vec::new();
+        let mut entries = Vec::new();
+        for list in results {
+            for (name, bytes) in list? {
+                if name == ENTRY {
+                    entries.push(bytes);
+                } else if !UNUSED.contains(&name.as_str()) {
+                    files.push((format!("pagefind/{name}"), bytes));
+                }
             }
         }
+        let entry = merge_entries(&entries).map_err(fail)?;
+        files.push((format!("pagefind/{ENTRY}"), entry));
+        Ok(files)
     }
-    let entry = merge_entries(&entries).map_err(fail)?;
-    output.insert(format!("pagefind/{ENTRY}"), Body::Bytes(entry), "pagefind");
-    Ok(())
+
+    /// Build the index and add its files to `output`.
+    pub fn add_to(self, output: &mut Output) -> Result<(), Diagnostics> {
+        for (path, bytes) in self.run()? {
+            output.insert(path, Body::Bytes(bytes), "pagefind");
+        }
+        Ok(())
+    }
 }
 
 fn index_language(pages: Vec<(String, String)>) -> Result<IndexFiles, Diagnostics> {

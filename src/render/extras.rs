@@ -1,7 +1,7 @@
 //! The files around the pages: alias redirects, per-language feeds, the sitemap with hreflang
 //! alternates, and robots.txt.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
@@ -9,6 +9,7 @@ use super::{Renderer, content_path, paginate};
 use crate::content::{ItemRef, PageId, Site};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::{Output, file_for};
+use crate::templates::values::{ConfigValue, Content, PageValue, SectionValue};
 
 pub fn add(r: &Renderer, output: &mut Output, problems: &mut Diagnostics) {
     let mut push = |res: Made, source: &Path| match res {
@@ -24,7 +25,7 @@ pub fn add(r: &Renderer, output: &mut Output, problems: &mut Diagnostics) {
     let cfg = &r.site.config;
     if cfg.generate_sitemap {
         let mut ctx = super::Vars::default();
-        ctx.insert("config", &cfg.to_template_value(&cfg.default_language));
+        ctx.insert("config", &ConfigValue::new(cfg, &cfg.default_language));
         ctx.insert("entries", &sitemap_entries(r));
         push(
             r.render_template(
@@ -52,31 +53,41 @@ pub fn add(r: &Renderer, output: &mut Output, problems: &mut Diagnostics) {
     }
 }
 
+/// One redirect page: `from` (a site path) sends readers to `to` (a URL).
+struct Alias {
+    from: String,
+    to: String,
+    lang: String,
+    /// The file that asked for it, named in errors.
+    source: PathBuf,
+}
+
 /// Redirect pages: front-matter aliases, `redirect_to` sections, and `/page/1/` of pagers.
 /// A file rendered at an output path, or why it could not be.
 type Made = Result<(String, String), Diagnostic>;
 
 fn aliases(r: &Renderer) -> Vec<(Made, std::path::PathBuf)> {
     let site = r.site;
-    let mut list: Vec<(String, String, String, std::path::PathBuf)> = Vec::new();
+    let mut list: Vec<Alias> = Vec::new();
     for p in site.pages.iter().filter(|p| p.meta.render) {
         for a in &p.meta.aliases {
-            list.push((
-                a.clone(),
-                p.permalink.clone(),
-                p.file.lang.clone(),
-                content_path(&p.file.relative),
-            ));
+            list.push(Alias {
+                from: a.clone(),
+                to: p.permalink.clone(),
+                lang: p.file.lang.clone(),
+                source: content_path(&p.file.relative),
+            });
         }
     }
     for s in site.sections.iter().filter(|s| s.meta.render) {
+        let alias = |from: String, to: String| Alias {
+            from,
+            to,
+            lang: s.file.lang.clone(),
+            source: content_path(&s.file.relative),
+        };
         for a in &s.meta.aliases {
-            list.push((
-                a.clone(),
-                s.permalink.clone(),
-                s.file.lang.clone(),
-                content_path(&s.file.relative),
-            ));
+            list.push(alias(a.clone(), s.permalink.clone()));
         }
         if let Some(to) = &s.meta.redirect_to {
             let url = if to.starts_with("http://") || to.starts_with("https://") {
@@ -84,21 +95,11 @@ fn aliases(r: &Renderer) -> Vec<(Made, std::path::PathBuf)> {
             } else {
                 site.config.permalink(to)
             };
-            list.push((
-                s.path.clone(),
-                url,
-                s.file.lang.clone(),
-                content_path(&s.file.relative),
-            ));
+            list.push(alias(s.path.clone(), url));
         }
         if s.meta.paginate_by.is_some() {
             let first = paginate::numbered_pager_path(&s.path, &s.meta.paginate_path, 1);
-            list.push((
-                first,
-                s.permalink.clone(),
-                s.file.lang.clone(),
-                content_path(&s.file.relative),
-            ));
+            list.push(alias(first, s.permalink.clone()));
         }
     }
     for t in site
@@ -107,23 +108,22 @@ fn aliases(r: &Renderer) -> Vec<(Made, std::path::PathBuf)> {
         .filter(|t| t.kind.render && t.kind.paginate_by.is_some())
     {
         for term in &t.terms {
-            let first = paginate::numbered_pager_path(&term.path, &t.kind.paginate_path, 1);
-            list.push((
-                first,
-                term.permalink.clone(),
-                t.lang.clone(),
-                "config.toml".into(),
-            ));
+            list.push(Alias {
+                from: paginate::numbered_pager_path(&term.path, &t.kind.paginate_path, 1),
+                to: term.permalink.clone(),
+                lang: t.lang.clone(),
+                source: "config.toml".into(),
+            });
         }
     }
     list.into_iter()
-        .map(|(from, to, lang, source)| {
-            let mut ctx = r.base_context(&lang, None);
-            ctx.insert("url", &to);
+        .map(|a| {
+            let mut ctx = r.base_context(&a.lang, None);
+            ctx.insert("url", &a.to);
             let res = r
-                .render_template(&lang, "internal/alias.html", ctx, &source)
-                .map(|html| (file_for(&from), html));
-            (res, source)
+                .render_template(&a.lang, "internal/alias.html", ctx, &a.source)
+                .map(|html| (file_for(&a.from), html));
+            (res, a.source)
         })
         .collect()
 }
@@ -147,24 +147,44 @@ fn dated(site: &Site, ids: impl Iterator<Item = PageId>) -> Vec<PageId> {
     v
 }
 
-/// A feed to write: language, folder, pages, and the section or term it belongs to.
-type FeedJob<'a> = (String, String, Vec<PageId>, Option<(&'a str, Value)>);
+/// A feed to write (once per feed file name).
+struct FeedJob<'a> {
+    lang: String,
+    /// Site path of the folder the feed files go in.
+    dir: String,
+    pages: Vec<PageId>,
+    /// The section (`section`) or taxonomy term (`term`) the feed belongs to, if any.
+    owner: Option<FeedOwner<'a>>,
+}
+
+enum FeedOwner<'a> {
+    Section(Box<SectionValue<'a>>),
+    Term(FeedTerm<'a>),
+}
+
+/// A taxonomy term as its feed template sees it.
+#[derive(serde::Serialize)]
+struct FeedTerm<'a> {
+    name: &'a str,
+    slug: &'a str,
+    permalink: &'a str,
+}
 
 /// One feed per language (and per section or term that asks), for each feed file name.
 fn feeds(r: &Renderer) -> Vec<Result<(String, String), Diagnostic>> {
     let site = r.site;
     let mut jobs: Vec<FeedJob> = Vec::new();
     for lang in site.config.languages.iter().filter(|l| l.generate_feeds) {
-        let ids = dated(
+        let pages = dated(
             site,
             (0..site.pages.len()).filter(|i| site.pages[*i].file.lang == lang.code),
         );
-        jobs.push((
-            lang.code.clone(),
-            site.config.lang_prefix(&lang.code),
-            ids,
-            None,
-        ));
+        jobs.push(FeedJob {
+            lang: lang.code.clone(),
+            dir: site.config.lang_prefix(&lang.code),
+            pages,
+            owner: None,
+        });
     }
     for (i, s) in site
         .sections
@@ -172,59 +192,78 @@ fn feeds(r: &Renderer) -> Vec<Result<(String, String), Diagnostic>> {
         .enumerate()
         .filter(|(_, s)| s.meta.generate_feeds)
     {
-        let ids = dated(site, s.pages.iter().copied());
-        let v = r.values.section_with_pages(site, i, false);
-        jobs.push((
-            s.file.lang.clone(),
-            s.path.clone(),
-            ids,
-            Some(("section", v)),
-        ));
+        jobs.push(FeedJob {
+            lang: s.file.lang.clone(),
+            dir: s.path.clone(),
+            pages: dated(site, s.pages.iter().copied()),
+            owner: Some(FeedOwner::Section(Box::new(r.values.section(
+                site,
+                i,
+                Content::Metadata,
+            )))),
+        });
     }
     for t in site.taxonomies.iter().filter(|t| t.kind.feed) {
         for term in &t.terms {
-            let ids = dated(site, term.pages.iter().copied());
-            let v = json!({"name": term.name, "slug": term.slug, "permalink": term.permalink});
-            jobs.push((t.lang.clone(), term.path.clone(), ids, Some(("term", v))));
+            jobs.push(FeedJob {
+                lang: t.lang.clone(),
+                dir: term.path.clone(),
+                pages: dated(site, term.pages.iter().copied()),
+                owner: Some(FeedOwner::Term(FeedTerm {
+                    name: &term.name,
+                    slug: &term.slug,
+                    permalink: &term.permalink,
+                })),
+            });
         }
     }
     let mut out = Vec::new();
-    for (lang, dir, ids, extra) in jobs {
+    for job in jobs {
         let filenames = site
             .config
-            .language(&lang)
+            .language(&job.lang)
             .map(|l| l.feed_filenames.clone())
             .unwrap_or_default();
         for name in filenames {
-            let path = format!("{dir}{name}");
-            let mut ctx = r.base_context(&lang, None);
-            let pages: Vec<Value> = ids.iter().map(|i| r.values.page(site, *i, true)).collect();
-            let last = ids
-                .iter()
-                .filter_map(|i| {
-                    let p = &site.pages[*i];
-                    p.meta
-                        .updated
-                        .as_ref()
-                        .or(p.meta.date.as_ref())
-                        .map(|d| (d.datetime, d.text.clone()))
-                })
-                .max()
-                .map_or_else(|| "1970-01-01".to_string(), |(_, t)| t);
-            ctx.put("pages", Value::Array(pages));
-            ctx.insert("feed_url", &site.config.permalink(&path));
-            ctx.insert("alternate_url", &site.config.permalink(&dir));
-            ctx.insert("last_updated", &last);
-            if let Some((k, v)) = &extra {
-                ctx.insert(k, v);
-            }
-            out.push(
-                r.render_template(&lang, &name, ctx, Path::new("config.toml"))
-                    .map(|s| (path.trim_start_matches('/').to_string(), s)),
-            );
+            out.push(render_feed(r, &job, &name));
         }
     }
     out
+}
+
+fn render_feed(r: &Renderer, job: &FeedJob, name: &str) -> Result<(String, String), Diagnostic> {
+    let site = r.site;
+    let path = format!("{}{name}", job.dir);
+    let mut ctx = r.base_context(&job.lang, None);
+    let pages: Vec<PageValue> = job
+        .pages
+        .iter()
+        .map(|i| r.values.page(site, *i, Content::Full))
+        .collect();
+    let last = job
+        .pages
+        .iter()
+        .filter_map(|i| {
+            let p = &site.pages[*i];
+            p.meta
+                .updated
+                .as_ref()
+                .or(p.meta.date.as_ref())
+                .map(|d| (d.datetime, d.text.clone()))
+        })
+        .max()
+        .map_or_else(|| "1970-01-01".to_string(), |(_, t)| t);
+    ctx.insert("pages", &pages);
+    ctx.insert("feed_url", &site.config.permalink(&path));
+    ctx.insert("alternate_url", &site.config.permalink(&job.dir));
+    ctx.insert("last_updated", &last);
+    match &job.owner {
+        Some(FeedOwner::Section(v)) => ctx.insert("section", v),
+        Some(FeedOwner::Term(v)) => ctx.insert("term", v),
+        None => {}
+    }
+    r.render_template(&job.lang, name, ctx, Path::new("config.toml"))
+        .map(|s| (path.trim_start_matches('/').to_string(), s))
 }
 
 fn day(text: &str) -> String {

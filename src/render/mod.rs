@@ -15,7 +15,7 @@ use tera::{Context, Tera};
 use crate::content::{Site, VirtualPage, virtual_alternates};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::{Body, Output, file_for};
-use crate::templates::values::Values;
+use crate::templates::values::{ConfigValue, Content, TermPages, TermValue, Values};
 use crate::templates::{Shared, Templates};
 
 /// Everything the renderer reads.
@@ -51,7 +51,10 @@ impl<'a> Renderer<'a> {
             .config
             .languages
             .iter()
-            .map(|l| (l.code.clone(), site.config.to_template_value(&l.code)))
+            .map(|l| {
+                let value = ConfigValue::new(&site.config, &l.code).to_value();
+                (l.code.clone(), value)
+            })
             .collect();
         Renderer {
             site,
@@ -151,7 +154,7 @@ impl<'a> Renderer<'a> {
         let mut ctx = Vars::default();
         let config = match self.configs.get(lang) {
             Some(c) => c.clone(),
-            None => self.site.config.to_template_value(lang),
+            None => ConfigValue::new(&self.site.config, lang).to_value(),
         };
         ctx.put("config", config);
         ctx.insert("lang", lang);
@@ -198,7 +201,7 @@ impl<'a> Renderer<'a> {
     fn page(&self, i: usize) -> Result<(String, String), Diagnostic> {
         let p = &self.site.pages[i];
         let mut ctx = self.base_context(&p.file.lang, Some(&p.path));
-        ctx.put("page", self.values.page_with_neighbours(self.site, i));
+        ctx.insert("page", &self.values.page_with_neighbours(self.site, i));
         let template = p.meta.template.as_deref().unwrap_or("page.html");
         let line = p.key_line("template");
         let html = self.render_at(
@@ -214,9 +217,11 @@ impl<'a> Renderer<'a> {
     fn section(&self, i: usize, pager: usize) -> Result<(String, String), Diagnostic> {
         let s = &self.site.sections[i];
         // As in Zola, a paginated section lists its pages only through `paginator`.
-        let section = self
-            .values
-            .section_with_pages(self.site, i, s.meta.paginate_by.is_none());
+        let listed = match s.meta.paginate_by {
+            None => Content::Full,
+            Some(_) => Content::Metadata,
+        };
+        let section = self.values.section(self.site, i, listed);
         let mut path = s.path.clone();
         let mut ctx = self.base_context(&s.file.lang, None);
         if let Some(by) = s.meta.paginate_by {
@@ -234,7 +239,7 @@ impl<'a> Renderer<'a> {
         }
         ctx.insert("current_path", &path);
         ctx.insert("current_url", &self.site.config.permalink(&path));
-        ctx.put("section", section);
+        ctx.insert("section", &section);
         let default = if s.is_index() {
             "index.html"
         } else {
@@ -256,12 +261,12 @@ impl<'a> Renderer<'a> {
         let tax = &self.site.taxonomies[t];
         let mut ctx = self.base_context(&tax.lang, Some(&tax.path));
         ctx.insert("taxonomy", &tax.kind);
-        let terms: Vec<Value> = tax
+        let terms: Vec<TermValue> = tax
             .terms
             .iter()
-            .map(|term| crate::templates::term_value(self.values, self.site, term, true, false))
+            .map(|term| TermValue::new(self.site, self.values, term, TermPages::Brief))
             .collect();
-        ctx.put("terms", Value::Array(terms));
+        ctx.insert("terms", &terms);
         ctx.insert("alternates", &self.taxonomy_alternates(t, None));
         let template = self.taxonomy_template(&tax.kind.name, "list");
         let html = self.render_template(&tax.lang, &template, ctx, Path::new("config.toml"))?;
@@ -291,7 +296,7 @@ impl<'a> Renderer<'a> {
         ctx.insert("taxonomy", &tax.kind);
         ctx.insert(
             "term",
-            &crate::templates::term_value(self.values, self.site, term, true, false),
+            &TermValue::new(self.site, self.values, term, TermPages::Brief),
         );
         ctx.insert("alternates", &self.taxonomy_alternates(t, Some(&term.slug)));
         let template = self.taxonomy_template(&tax.kind.name, "single");

@@ -4,6 +4,7 @@ use serde_json::{Value, json};
 
 use super::Renderer;
 use crate::content::PageId;
+use crate::templates::values::{Content, PageValue};
 
 /// How many pagers a list needs (at least one, so an empty section still renders).
 pub fn pager_count(pages: usize, by: Option<usize>) -> usize {
@@ -49,11 +50,11 @@ pub fn paginator(
             format!("{permalink}{paginate_path}/{}/", i + 1)
         }
     };
-    let slice: Vec<Value> = ids
+    let slice: Vec<PageValue> = ids
         .iter()
         .skip(index * by)
         .take(by)
-        .map(|p| r.values.page(r.site, *p, true))
+        .map(|p| r.values.page(r.site, *p, Content::Full))
         .collect();
     json!({
         "paginate_by": by,

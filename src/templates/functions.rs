@@ -12,7 +12,7 @@ use tera::{Error, Function, Result, Tera};
 
 use super::Shared;
 use crate::content::{ItemRef, Site, Taxonomy, Term};
-use crate::templates::values::Values;
+use crate::templates::values::{Content, TermPages, TermValue, Values};
 
 pub fn register(tera: &mut Tera, lang: &str, shared: Arc<Shared>) {
     let l = lang.to_string();
@@ -293,9 +293,12 @@ fn find_site_file(
 /// `metadata_only = true` to leave out the page's content, for lookups of titles and anchors.
 fn get_page(shared: &Shared, args: &HashMap<String, Value>) -> Result<Value> {
     let path = arg_str(args, "path", "get_page")?;
-    let full = !opt_bool(args, "metadata_only", false);
+    let content = match opt_bool(args, "metadata_only", false) {
+        true => Content::Metadata,
+        false => Content::Full,
+    };
     match find_item(&shared.site, path, opt_str(args, "lang")) {
-        Some(ItemRef::Page(i)) => Ok(shared.values.page(&shared.site, i, full)),
+        Some(ItemRef::Page(i)) => Ok(to_value(shared.values.page(&shared.site, i, content))),
         _ => Err(Error::msg(format!(
             "`get_page`: no page `{path}` under content/"
         ))),
@@ -304,13 +307,12 @@ fn get_page(shared: &Shared, args: &HashMap<String, Value>) -> Result<Value> {
 
 fn get_section(shared: &Shared, args: &HashMap<String, Value>) -> Result<Value> {
     let path = arg_str(args, "path", "get_section")?;
-    let metadata_only = opt_bool(args, "metadata_only", false);
+    let pages = match opt_bool(args, "metadata_only", false) {
+        true => Content::Metadata,
+        false => Content::Full,
+    };
     match find_item(&shared.site, path, opt_str(args, "lang")) {
-        Some(ItemRef::Section(i)) => {
-            Ok(shared
-                .values
-                .section_with_pages(&shared.site, i, !metadata_only))
-        }
+        Some(ItemRef::Section(i)) => Ok(to_value(shared.values.section(&shared.site, i, pages))),
         _ => Err(Error::msg(format!(
             "`get_section`: no section `{path}` under content/"
         ))),
@@ -338,46 +340,32 @@ fn find_taxonomy<'a>(
     Ok(found)
 }
 
-/// A taxonomy term as templates see it; `full` gives its pages whole (as the template
-/// functions do), otherwise as listings show them (the term and taxonomy pages).
-pub fn term_value(
-    values: &Values,
-    site: &Site,
-    term: &Term,
-    with_pages: bool,
-    full: bool,
-) -> Value {
-    let pages: Vec<Value> = if with_pages {
-        term.pages
-            .iter()
-            .map(|p| {
-                if full {
-                    values.page(site, *p, true)
-                } else {
-                    values.briefs[*p].clone()
-                }
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
-    json!({
-        "name": term.name,
-        "slug": term.slug,
-        "path": term.path,
-        "permalink": term.permalink,
-        "pages": pages,
-        "page_count": term.pages.len(),
-    })
+fn to_value(value: impl serde::Serialize) -> Value {
+    serde_json::to_value(value).unwrap_or(Value::Null)
 }
 
-pub fn taxonomy_value(values: &Values, site: &Site, t: &Taxonomy) -> Value {
-    let items: Vec<Value> = t
-        .terms
-        .iter()
-        .map(|term| term_value(values, site, term, true, true))
-        .collect();
-    json!({"kind": t.kind, "lang": t.lang, "permalink": t.permalink, "path": t.path, "items": items})
+/// Zola's `get_taxonomy` value.
+#[derive(serde::Serialize)]
+struct TaxonomyValue<'a> {
+    kind: &'a crate::config::TaxonomyConfig,
+    lang: &'a str,
+    permalink: &'a str,
+    path: &'a str,
+    items: Vec<TermValue<'a>>,
+}
+
+fn taxonomy_value(values: &Values, site: &Site, t: &Taxonomy) -> Value {
+    to_value(TaxonomyValue {
+        kind: &t.kind,
+        lang: &t.lang,
+        permalink: &t.permalink,
+        path: &t.path,
+        items: t
+            .terms
+            .iter()
+            .map(|term| TermValue::new(site, values, term, TermPages::Full))
+            .collect(),
+    })
 }
 
 fn get_taxonomy(shared: &Shared, lang: &str, args: &HashMap<String, Value>) -> Result<Value> {
@@ -414,13 +402,18 @@ fn get_taxonomy_term(shared: &Shared, lang: &str, args: &HashMap<String, Value>)
         return Ok(Value::Null);
     };
     match find_term(t, name, shared) {
-        Some(term) => Ok(term_value(
-            &shared.values,
-            &shared.site,
-            term,
-            opt_bool(args, "include_pages", true),
-            true,
-        )),
+        Some(term) => {
+            let pages = match opt_bool(args, "include_pages", true) {
+                true => TermPages::Full,
+                false => TermPages::None,
+            };
+            Ok(to_value(TermValue::new(
+                &shared.site,
+                &shared.values,
+                term,
+                pages,
+            )))
+        }
         None if !opt_bool(args, "required", true) => Ok(Value::Null),
         None => Err(Error::msg(format!(
             "`get_taxonomy_term`: no term `{name}` in taxonomy `{}`",

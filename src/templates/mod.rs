@@ -7,7 +7,7 @@ mod images;
 pub mod qr;
 pub mod values;
 
-pub use functions::{parse_data, term_value};
+pub use functions::parse_data;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};

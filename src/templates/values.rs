@@ -1,213 +1,343 @@
-//! The site as template values with Zola's field names (`page.title`, `section.pages`, ...),
-//! serialized once and shared by the template functions and the renderer.
+//! The site as template values with Zola's field names (`page.title`, `section.pages`, ...):
+//! typed `Serialize` structs that borrow from the `Site` (as Zola's `ser.rs`), built when a
+//! template asks for them. What takes work to find (backlinks) is computed once in `Values`.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
-use serde_json::{Map, Value, json};
+use serde::Serialize;
+use serde_json::Value;
 
-use crate::content::{ItemRef, Page, Section, Site};
+use crate::config::{
+    Config, ExcludePaginated, IndexFormat, Language, MarkdownConfig, Mode, TaxonomyConfig,
+};
+use crate::content::{FileInfo, Heading, ItemRef, Page, PageId, Section, SectionId, Site, Term};
 
-/// Pre-serialized pages and sections. Page values leave out `content` (it stays in the `Site`
-/// once) and sections leave out `pages`; both are added when a template needs them,
-/// so a build does not hold or clone every page's HTML several times.
+/// What every template value of a build shares: who links to whom.
 #[derive(Debug, Default)]
 pub struct Values {
-    pub pages: Vec<Value>,
-    pub sections: Vec<Value>,
-    /// Pages as taxonomy listings show them: no content, table of contents, translations or
-    /// backlinks. A term can list thousands of pages; copying full values made taxonomy pages
-    /// most of a large build.
-    pub briefs: Vec<Value>,
+    page_backlinks: Vec<Vec<Backlink>>,
+    section_backlinks: Vec<Vec<Backlink>>,
+}
+
+/// How much of a page a value carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Content {
+    /// With its rendered `content`.
+    Full,
+    /// Without `content` (`metadata_only`, and Markdown not rendered yet).
+    Metadata,
 }
 
 impl Values {
     pub fn new(site: &Site) -> Values {
-        let backlinks = backlinks(site);
-        let empty = Vec::new();
-        let pages: Vec<Value> = site
-            .pages
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                page_value(
-                    site,
-                    i,
-                    p,
-                    backlinks.get(&ItemRef::Page(i)).unwrap_or(&empty),
-                )
-            })
-            .collect();
-        let sections = site
-            .sections
-            .iter()
-            .enumerate()
-            .map(|(i, s)| {
-                section_value(
-                    site,
-                    i,
-                    s,
-                    backlinks.get(&ItemRef::Section(i)).unwrap_or(&empty),
-                )
-            })
-            .collect();
-        let briefs = pages.iter().map(brief).collect();
+        let mut page_backlinks = vec![Vec::new(); site.pages.len()];
+        let mut section_backlinks = vec![Vec::new(); site.sections.len()];
+        for (target, links) in backlinks(site) {
+            match target {
+                ItemRef::Page(i) => page_backlinks[i] = links,
+                ItemRef::Section(i) => section_backlinks[i] = links,
+            }
+        }
         Values {
-            pages,
-            sections,
-            briefs,
+            page_backlinks,
+            section_backlinks,
         }
     }
 
-    /// A page; `full` adds its `content`.
-    pub fn page(&self, site: &Site, id: usize, full: bool) -> Value {
-        let mut v = self.pages[id].clone();
-        if let (true, Value::Object(m)) = (full, &mut v) {
-            m.insert(
-                "content".into(),
-                Value::String(site.pages[id].rendered.content.clone()),
-            );
-        }
-        v
+    fn backlinks_of(&self, item: ItemRef) -> &[Backlink] {
+        let list = match item {
+            ItemRef::Page(i) => self.page_backlinks.get(i),
+            ItemRef::Section(i) => self.section_backlinks.get(i),
+        };
+        list.map_or(&[], Vec::as_slice)
+    }
+
+    /// A page as `get_page`, listings and pagers show it (no neighbours).
+    pub fn page<'a>(&'a self, site: &'a Site, id: PageId, content: Content) -> PageValue<'a> {
+        PageValue::new(site, self, id, content)
     }
 
     /// A page as its own template sees it: with `lower` and `higher` neighbours (as listings
     /// show pages: neighbour links need a title and a permalink, not content).
-    pub fn page_with_neighbours(&self, site: &Site, id: usize) -> Value {
-        let mut v = self.page(site, id, true);
+    pub fn page_with_neighbours<'a>(&'a self, site: &'a Site, id: PageId) -> PageValue<'a> {
         let p = &site.pages[id];
-        if let Value::Object(m) = &mut v {
-            m.insert(
-                "lower".into(),
-                p.lower.map_or(Value::Null, |l| self.briefs[l].clone()),
-            );
-            m.insert(
-                "higher".into(),
-                p.higher.map_or(Value::Null, |h| self.briefs[h].clone()),
-            );
-        }
+        let mut v = PageValue::new(site, self, id, Content::Full);
+        v.lower = p.lower.map(|l| BriefPage::new(site, l));
+        v.higher = p.higher.map(|h| BriefPage::new(site, h));
         v
     }
 
-    /// A section with its sorted `pages` (or none, for `metadata_only`).
-    pub fn section_with_pages(&self, site: &Site, id: usize, with_pages: bool) -> Value {
-        let mut v = self.sections[id].clone();
-        if let Value::Object(m) = &mut v {
-            let pages: Vec<Value> = if with_pages {
-                site.sections[id]
-                    .pages
-                    .iter()
-                    .map(|p| self.page(site, *p, true))
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            m.insert("pages".into(), Value::Array(pages));
-        }
-        v
+    /// A section with its sorted `pages` (empty for `metadata_only`).
+    pub fn section<'a>(
+        &'a self,
+        site: &'a Site,
+        id: SectionId,
+        pages: Content,
+    ) -> SectionValue<'a> {
+        SectionValue::new(site, self, id, pages)
     }
 }
 
-/// The fields a listing of pages needs.
-fn brief(page: &Value) -> Value {
-    const KEEP: &[&str] = &[
-        "title",
-        "description",
-        "permalink",
-        "path",
-        "slug",
-        "date",
-        "updated",
-        "year",
-        "month",
-        "day",
-        "lang",
-        "taxonomies",
-        "extra",
-        "summary",
-        "word_count",
-        "reading_time",
-        "relative_path",
-        "components",
-        "draft",
-        "ancestors",
-        "authors",
-    ];
-    match page {
-        Value::Object(m) => Value::Object(
-            m.iter()
-                .filter(|(k, _)| KEEP.contains(&k.as_str()))
-                .map(|(k, v)| (k.clone(), v.clone()))
+/// A page that links here.
+#[derive(Debug, Clone, Serialize)]
+pub struct Backlink {
+    permalink: String,
+    title: Option<String>,
+}
+
+/// The fields a listing of pages needs (taxonomy terms, neighbours).
+#[derive(Debug, Serialize)]
+pub struct BriefPage<'a> {
+    relative_path: &'a str,
+    title: Option<&'a str>,
+    description: Option<&'a str>,
+    permalink: &'a str,
+    path: &'a str,
+    slug: &'a str,
+    date: Option<&'a str>,
+    updated: Option<&'a str>,
+    year: Option<i32>,
+    month: Option<u32>,
+    day: Option<u32>,
+    lang: &'a str,
+    taxonomies: &'a BTreeMap<String, Vec<String>>,
+    extra: &'a Value,
+    summary: Option<&'a str>,
+    word_count: usize,
+    reading_time: usize,
+    components: &'a [String],
+    draft: bool,
+    ancestors: Vec<&'a str>,
+    authors: &'a [String],
+}
+
+impl<'a> BriefPage<'a> {
+    pub fn new(site: &'a Site, id: PageId) -> Self {
+        let p: &'a Page = &site.pages[id];
+        let date = p.meta.date.as_ref();
+        BriefPage {
+            relative_path: &p.file.relative,
+            title: p.meta.title.as_deref(),
+            description: p.meta.description.as_deref(),
+            permalink: &p.permalink,
+            path: &p.path,
+            slug: &p.slug,
+            date: date.map(|d| d.text.as_str()),
+            updated: p.meta.updated.as_ref().map(|d| d.text.as_str()),
+            year: date.map(|d| chrono::Datelike::year(&d.datetime)),
+            month: date.map(|d| chrono::Datelike::month(&d.datetime)),
+            day: date.map(|d| chrono::Datelike::day(&d.datetime)),
+            lang: &p.file.lang,
+            taxonomies: &p.meta.taxonomies,
+            extra: &p.meta.extra,
+            summary: p.rendered.summary.as_deref(),
+            word_count: p.reading.word_count,
+            reading_time: p.reading.reading_time,
+            components: &p.components,
+            draft: p.meta.draft,
+            ancestors: relative_paths(site, &p.ancestors),
+            authors: &p.meta.authors,
+        }
+    }
+}
+
+/// Zola's `page`.
+#[derive(Debug, Serialize)]
+pub struct PageValue<'a> {
+    #[serde(flatten)]
+    brief: BriefPage<'a>,
+    colocated_path: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    content: Option<&'a str>,
+    toc: &'a [Heading],
+    assets: Vec<String>,
+    lower: Option<BriefPage<'a>>,
+    higher: Option<BriefPage<'a>>,
+    translations: Vec<Translation<'a>>,
+    alternates: Vec<Alternate<'a>>,
+    backlinks: &'a [Backlink],
+}
+
+impl<'a> PageValue<'a> {
+    fn new(site: &'a Site, values: &'a Values, id: PageId, content: Content) -> Self {
+        let p = &site.pages[id];
+        let item = ItemRef::Page(id);
+        PageValue {
+            brief: BriefPage::new(site, id),
+            colocated_path: colocated(&p.file),
+            content: (content == Content::Full).then_some(p.rendered.content.as_str()),
+            toc: &p.rendered.toc,
+            assets: assets(&p.path, &p.assets, &p.file.colocated_dir),
+            lower: None,
+            higher: None,
+            translations: translations(site, item),
+            alternates: alternates(site, item),
+            backlinks: values.backlinks_of(item),
+        }
+    }
+}
+
+/// Zola's `section`.
+#[derive(Debug, Serialize)]
+pub struct SectionValue<'a> {
+    relative_path: &'a str,
+    colocated_path: Option<String>,
+    content: &'a str,
+    permalink: &'a str,
+    draft: bool,
+    ancestors: Vec<&'a str>,
+    title: Option<&'a str>,
+    description: Option<&'a str>,
+    extra: &'a Value,
+    path: &'a str,
+    components: &'a [String],
+    toc: &'a [Heading],
+    word_count: usize,
+    reading_time: usize,
+    lang: &'a str,
+    assets: Vec<String>,
+    pages: Vec<PageValue<'a>>,
+    subsections: Vec<&'a str>,
+    translations: Vec<Translation<'a>>,
+    alternates: Vec<Alternate<'a>>,
+    backlinks: &'a [Backlink],
+    generate_feeds: bool,
+    transparent: bool,
+    paginate_by: Option<usize>,
+    paginate_reversed: bool,
+}
+
+impl<'a> SectionValue<'a> {
+    fn new(site: &'a Site, values: &'a Values, id: SectionId, pages: Content) -> Self {
+        let s: &'a Section = &site.sections[id];
+        let item = ItemRef::Section(id);
+        let pages = match pages {
+            Content::Full => s
+                .pages
+                .iter()
+                .map(|p| PageValue::new(site, values, *p, Content::Full))
                 .collect(),
-        ),
-        other => other.clone(),
-    }
-}
-
-/// Who links to whom, from the `@/` links found while rendering Markdown.
-fn backlinks(site: &Site) -> HashMap<ItemRef, Vec<Value>> {
-    let mut map: HashMap<ItemRef, Vec<(String, Value)>> = HashMap::new();
-    let sources = site
-        .pages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (ItemRef::Page(i), &p.rendered, &p.permalink, &p.meta.title))
-        .chain(site.sections.iter().enumerate().map(|(i, s)| {
-            (
-                ItemRef::Section(i),
-                &s.rendered,
-                &s.permalink,
-                &s.meta.title,
-            )
-        }));
-    for (_, rendered, permalink, title) in sources {
-        let mut seen = std::collections::HashSet::new();
-        for link in &rendered.links {
-            if let Some(target) = site.lookup(link)
-                && seen.insert(target)
-            {
-                map.entry(target).or_default().push((
-                    permalink.clone(),
-                    json!({"permalink": permalink, "title": title}),
-                ));
-            }
+            Content::Metadata => Vec::new(),
+        };
+        SectionValue {
+            relative_path: &s.file.relative,
+            colocated_path: colocated(&s.file),
+            content: &s.rendered.content,
+            permalink: &s.permalink,
+            draft: s.meta.draft,
+            ancestors: relative_paths(site, &s.ancestors),
+            title: s.meta.title.as_deref(),
+            description: s.meta.description.as_deref(),
+            extra: &s.meta.extra,
+            path: &s.path,
+            components: &s.components,
+            toc: &s.rendered.toc,
+            word_count: s.reading.word_count,
+            reading_time: s.reading.reading_time,
+            lang: &s.file.lang,
+            assets: assets(&s.path, &s.assets, &s.file.colocated_dir),
+            pages,
+            subsections: relative_paths(site, &s.subsections),
+            translations: translations(site, item),
+            alternates: alternates(site, item),
+            backlinks: values.backlinks_of(item),
+            generate_feeds: s.meta.generate_feeds,
+            transparent: s.meta.transparent,
+            paginate_by: s.meta.paginate_by,
+            paginate_reversed: s.meta.paginate_reversed,
         }
     }
-    map.into_iter()
-        .map(|(k, mut v)| {
-            v.sort_by(|a, b| a.0.cmp(&b.0));
-            (k, v.into_iter().map(|(_, v)| v).collect())
-        })
-        .collect()
 }
 
-fn relative_paths(site: &Site, ids: &[usize]) -> Vec<String> {
-    ids.iter()
-        .map(|s| site.sections[*s].file.relative.clone())
-        .collect()
+/// How a taxonomy term's pages are shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TermPages {
+    /// Without pages (`include_pages = false`).
+    None,
+    /// As listings show them: term and taxonomy pages.
+    Brief,
+    /// Whole, with content, as the template functions give them.
+    Full,
+}
+
+/// A value that is either a listing's brief page or a whole page.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum ListedPage<'a> {
+    Brief(BriefPage<'a>),
+    Full(Box<PageValue<'a>>),
+}
+
+/// Zola's taxonomy term.
+#[derive(Debug, Serialize)]
+pub struct TermValue<'a> {
+    name: &'a str,
+    slug: &'a str,
+    path: &'a str,
+    permalink: &'a str,
+    pages: Vec<ListedPage<'a>>,
+    page_count: usize,
+}
+
+impl<'a> TermValue<'a> {
+    pub fn new(site: &'a Site, values: &'a Values, term: &'a Term, pages: TermPages) -> Self {
+        let listed = |p: &PageId| match pages {
+            TermPages::Full => ListedPage::Full(Box::new(values.page(site, *p, Content::Full))),
+            _ => ListedPage::Brief(BriefPage::new(site, *p)),
+        };
+        TermValue {
+            name: &term.name,
+            slug: &term.slug,
+            path: &term.path,
+            permalink: &term.permalink,
+            pages: match pages {
+                TermPages::None => Vec::new(),
+                _ => term.pages.iter().map(listed).collect(),
+            },
+            page_count: term.pages.len(),
+        }
+    }
+}
+
+/// One language version in Zola's `translations`.
+#[derive(Debug, Serialize)]
+pub struct Translation<'a> {
+    lang: &'a str,
+    permalink: &'a str,
+    title: Option<&'a str>,
+    path: &'a str,
 }
 
 /// Zola's `translations`: every language version, the item itself included.
-fn translations(site: &Site, item: ItemRef) -> Value {
-    let list: Vec<Value> = site
-        .translations_of(item)
+fn translations(site: &Site, item: ItemRef) -> Vec<Translation<'_>> {
+    site.translations_of(item)
         .into_iter()
-        .map(|t| {
-            json!({
-                "lang": site.file(t).lang,
-                "permalink": site.permalink_of(t),
-                "title": site.title_of(t),
-                "path": site.file(t).relative,
-            })
+        .map(|t| Translation {
+            lang: &site.file(t).lang,
+            permalink: site.permalink_of(t),
+            title: site.title_of(t),
+            path: &site.file(t).relative,
         })
-        .collect();
-    Value::Array(list)
+        .collect()
 }
 
-/// Beyond Zola: one entry per configured language, pointing at the translation or, when
-/// there is none, at the nearest translated ancestor (`exact = false`).
-pub fn alternates(site: &Site, item: ItemRef) -> Value {
-    let list: Vec<Value> = site
-        .config
+/// One entry of `alternates` (beyond Zola): the page in one configured language.
+#[derive(Debug, Clone, Serialize)]
+pub struct Alternate<'a> {
+    pub lang: Cow<'a, str>,
+    pub language_tag: Cow<'a, str>,
+    pub permalink: Cow<'a, str>,
+    pub title: Option<Cow<'a, str>>,
+    /// False when the language has no translation and the link goes to the nearest
+    /// translated ancestor (or its home page).
+    pub exact: bool,
+}
+
+/// One entry per configured language, pointing at the translation or, when there is none, at
+/// the nearest translated ancestor (`exact = false`).
+pub fn alternates(site: &Site, item: ItemRef) -> Vec<Alternate<'_>> {
+    site.config
         .languages
         .iter()
         .map(|lang| {
@@ -216,19 +346,18 @@ pub fn alternates(site: &Site, item: ItemRef) -> Value {
                 None => (nearest_translated_ancestor(site, item, &lang.code), false),
             };
             let permalink = target.map_or_else(
-                || site.config.permalink(&site.config.lang_prefix(&lang.code)),
-                |t| site.permalink_of(t).to_string(),
+                || Cow::Owned(site.config.permalink(&site.config.lang_prefix(&lang.code))),
+                |t| Cow::Borrowed(site.permalink_of(t)),
             );
-            json!({
-                "lang": lang.code,
-                "language_tag": lang.language_tag,
-                "permalink": permalink,
-                "title": target.and_then(|t| site.title_of(t)),
-                "exact": exact,
-            })
+            Alternate {
+                lang: Cow::Borrowed(&lang.code),
+                language_tag: Cow::Borrowed(&lang.language_tag),
+                permalink,
+                title: target.and_then(|t| site.title_of(t)).map(Cow::Borrowed),
+                exact,
+            }
         })
-        .collect();
-    Value::Array(list)
+        .collect()
 }
 
 fn nearest_translated_ancestor(site: &Site, item: ItemRef, lang: &str) -> Option<ItemRef> {
@@ -240,6 +369,126 @@ fn nearest_translated_ancestor(site: &Site, item: ItemRef, lang: &str) -> Option
         .iter()
         .rev()
         .find_map(|s| site.translation_in(ItemRef::Section(*s), lang))
+}
+
+/// Zola's language-aware `config`, with sprout's additions (`language_tag`, `mode`,
+/// `relative`).
+#[derive(Debug, Serialize)]
+pub struct ConfigValue<'a> {
+    base_url: &'a str,
+    mode: Mode,
+    title: Option<&'a str>,
+    description: Option<&'a str>,
+    default_language: &'a str,
+    language_tag: &'a str,
+    /// As in Zola, the other languages, not the current one.
+    languages: BTreeMap<&'a str, &'a Language>,
+    generate_feeds: bool,
+    /// Zola's older name for `generate_feeds`, which themes still read.
+    generate_feed: bool,
+    search: SearchValue,
+    exclude_paginated_pages_in_sitemap: ExcludePaginated,
+    feed_filenames: &'a [String],
+    feed_limit: Option<usize>,
+    taxonomies: &'a [TaxonomyConfig],
+    author: Option<&'a str>,
+    build_search_index: bool,
+    generate_sitemap: bool,
+    generate_robots_txt: bool,
+    minify_html: bool,
+    extra: &'a Value,
+    markdown: &'a MarkdownConfig,
+    theme: Option<&'a str>,
+    relative: bool,
+}
+
+/// `config.search` as templates see it.
+#[derive(Serialize)]
+struct SearchValue {
+    index_format: IndexFormat,
+}
+
+impl<'a> ConfigValue<'a> {
+    /// `config` as templates of language `lang` see it (title and description in that
+    /// language; an unknown language gets the default's).
+    pub fn new(config: &'a Config, lang: &str) -> Self {
+        let language = config.language(lang).unwrap_or(config.default_lang());
+        ConfigValue {
+            base_url: &config.base_url,
+            mode: config.mode,
+            title: language.title.as_deref(),
+            description: language.description.as_deref(),
+            default_language: &config.default_language,
+            language_tag: &language.language_tag,
+            languages: config
+                .languages
+                .iter()
+                .filter(|l| l.code != language.code)
+                .map(|l| (l.code.as_str(), l))
+                .collect(),
+            generate_feeds: language.generate_feeds,
+            generate_feed: language.generate_feeds,
+            search: SearchValue {
+                index_format: language.search.index_format,
+            },
+            exclude_paginated_pages_in_sitemap: config.exclude_paginated_pages_in_sitemap,
+            feed_filenames: &language.feed_filenames,
+            feed_limit: config.feed_limit,
+            taxonomies: &language.taxonomies,
+            author: config.author.as_deref(),
+            build_search_index: language.build_search_index,
+            generate_sitemap: config.generate_sitemap,
+            generate_robots_txt: config.generate_robots_txt,
+            minify_html: config.minify_html,
+            extra: &config.extra,
+            markdown: &config.markdown,
+            theme: config.theme.as_deref(),
+            relative: config.relative,
+        }
+    }
+
+    /// As a JSON value, to build once per language and share.
+    pub fn to_value(&self) -> Value {
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+}
+
+/// Who links to whom, from the `@/` links found while rendering Markdown; each list sorted by
+/// permalink.
+fn backlinks(site: &Site) -> HashMap<ItemRef, Vec<Backlink>> {
+    let mut map: HashMap<ItemRef, Vec<Backlink>> = HashMap::new();
+    let sources = site
+        .pages
+        .iter()
+        .map(|p| (&p.rendered, &p.permalink, &p.meta.title))
+        .chain(
+            site.sections
+                .iter()
+                .map(|s| (&s.rendered, &s.permalink, &s.meta.title)),
+        );
+    for (rendered, permalink, title) in sources {
+        let mut seen = HashSet::new();
+        for link in &rendered.links {
+            if let Some(target) = site.lookup(link)
+                && seen.insert(target)
+            {
+                map.entry(target).or_default().push(Backlink {
+                    permalink: permalink.clone(),
+                    title: title.clone(),
+                });
+            }
+        }
+    }
+    for list in map.values_mut() {
+        list.sort_by(|a, b| a.permalink.cmp(&b.permalink));
+    }
+    map
+}
+
+fn relative_paths<'a>(site: &'a Site, ids: &[SectionId]) -> Vec<&'a str> {
+    ids.iter()
+        .map(|s| site.sections[*s].file.relative.as_str())
+        .collect()
 }
 
 fn assets(
@@ -254,103 +503,29 @@ fn assets(
         .collect()
 }
 
-fn page_value(site: &Site, id: usize, p: &Page, backlinks: &[Value]) -> Value {
-    let item = ItemRef::Page(id);
-    let date = p.meta.date.as_ref();
-    let mut m = Map::new();
-    m.insert("relative_path".into(), json!(p.file.relative));
-    m.insert("colocated_path".into(), json!(colocated(&p.file)));
-    m.insert("permalink".into(), json!(p.permalink));
-    m.insert("slug".into(), json!(p.slug));
-    m.insert(
-        "ancestors".into(),
-        json!(relative_paths(site, &p.ancestors)),
-    );
-    m.insert("title".into(), json!(p.meta.title));
-    m.insert("description".into(), json!(p.meta.description));
-    m.insert(
-        "updated".into(),
-        json!(p.meta.updated.as_ref().map(|d| &d.text)),
-    );
-    m.insert("date".into(), json!(date.map(|d| &d.text)));
-    m.insert(
-        "year".into(),
-        json!(date.map(|d| chrono::Datelike::year(&d.datetime))),
-    );
-    m.insert(
-        "month".into(),
-        json!(date.map(|d| chrono::Datelike::month(&d.datetime))),
-    );
-    m.insert(
-        "day".into(),
-        json!(date.map(|d| chrono::Datelike::day(&d.datetime))),
-    );
-    m.insert("taxonomies".into(), json!(p.meta.taxonomies));
-    m.insert("authors".into(), json!(p.meta.authors));
-    m.insert("extra".into(), p.meta.extra.clone());
-    m.insert("path".into(), json!(p.path));
-    m.insert("components".into(), json!(p.components));
-    m.insert("summary".into(), json!(p.rendered.summary));
-    m.insert("toc".into(), json!(p.rendered.toc));
-    m.insert("word_count".into(), json!(p.reading.word_count));
-    m.insert("reading_time".into(), json!(p.reading.reading_time));
-    m.insert(
-        "assets".into(),
-        json!(assets(&p.path, &p.assets, &p.file.colocated_dir)),
-    );
-    m.insert("draft".into(), json!(p.meta.draft));
-    m.insert("lang".into(), json!(p.file.lang));
-    m.insert("lower".into(), Value::Null);
-    m.insert("higher".into(), Value::Null);
-    m.insert("translations".into(), translations(site, item));
-    m.insert("alternates".into(), alternates(site, item));
-    m.insert("backlinks".into(), json!(backlinks));
-    Value::Object(m)
-}
-
-fn section_value(site: &Site, id: usize, s: &Section, backlinks: &[Value]) -> Value {
-    let item = ItemRef::Section(id);
-    let mut m = Map::new();
-    m.insert("relative_path".into(), json!(s.file.relative));
-    m.insert("colocated_path".into(), json!(colocated(&s.file)));
-    m.insert("content".into(), json!(s.rendered.content));
-    m.insert("permalink".into(), json!(s.permalink));
-    m.insert("draft".into(), json!(s.meta.draft));
-    m.insert(
-        "ancestors".into(),
-        json!(relative_paths(site, &s.ancestors)),
-    );
-    m.insert("title".into(), json!(s.meta.title));
-    m.insert("description".into(), json!(s.meta.description));
-    m.insert("extra".into(), s.meta.extra.clone());
-    m.insert("path".into(), json!(s.path));
-    m.insert("components".into(), json!(s.components));
-    m.insert("toc".into(), json!(s.rendered.toc));
-    m.insert("word_count".into(), json!(s.reading.word_count));
-    m.insert("reading_time".into(), json!(s.reading.reading_time));
-    m.insert("lang".into(), json!(s.file.lang));
-    m.insert(
-        "assets".into(),
-        json!(assets(&s.path, &s.assets, &s.file.colocated_dir)),
-    );
-    m.insert("pages".into(), Value::Array(Vec::new()));
-    m.insert(
-        "subsections".into(),
-        json!(relative_paths(site, &s.subsections)),
-    );
-    m.insert("translations".into(), translations(site, item));
-    m.insert("alternates".into(), alternates(site, item));
-    m.insert("backlinks".into(), json!(backlinks));
-    m.insert("generate_feeds".into(), json!(s.meta.generate_feeds));
-    m.insert("transparent".into(), json!(s.meta.transparent));
-    m.insert("paginate_by".into(), json!(s.meta.paginate_by));
-    m.insert("paginate_reversed".into(), json!(s.meta.paginate_reversed));
-    Value::Object(m)
-}
-
-fn colocated(file: &crate::content::FileInfo) -> Option<String> {
+fn colocated(file: &FileInfo) -> Option<String> {
     file.colocated_dir.as_ref().map(|_| {
         let rel = file.relative.rsplit_once('/').map_or("", |(d, _)| d);
         format!("{rel}/")
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_value_has_the_keys_templates_read() {
+        let config = Config::parse(
+            "base_url = \"https://x.org\"\ntitle = \"T\"\ngenerate_sitemap = false\nminify_html = true\nfeed_limit = 5\n",
+            std::path::Path::new("config.toml"),
+        )
+        .unwrap();
+        let v = ConfigValue::new(&config, "en").to_value();
+        assert_eq!(v["generate_sitemap"], false);
+        assert_eq!(v["minify_html"], true);
+        assert_eq!(v["feed_limit"], 5);
+        assert_eq!(v["title"], "T");
+        assert_eq!(v["base_url"], "https://x.org");
+    }
 }
