@@ -23,12 +23,15 @@ fn main() -> ExitCode {
             drafts,
             relative,
             timings,
+            production,
         } => {
             let opts = BuildOptions {
                 base_url,
                 output_dir,
                 drafts,
                 relative,
+                production: production
+                    || std::env::var("SPROUT_ENV").is_ok_and(|v| v == "production"),
                 ..BuildOptions::new(&cli.root)
             };
             run_build(&opts, timings)

@@ -2,6 +2,7 @@
 //! per language carrying Zola's functions and filters, and the shortcode renderer for Markdown.
 
 mod filters;
+mod fragment;
 mod functions;
 
 pub use functions::{parse_data, term_value};
