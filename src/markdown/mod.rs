@@ -2,6 +2,7 @@
 //! contents, `@/` internal links, external-link attributes and `<!-- more -->` summaries.
 //! It touches no files; shortcodes and link targets come in through `Settings`.
 
+pub mod prerender;
 pub mod shortcodes;
 pub mod toc;
 

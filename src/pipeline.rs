@@ -9,11 +9,14 @@ use std::time::{Duration, Instant};
 use crate::config::{Config, Mode};
 use crate::content::{self, LoadOptions, Site, translations};
 use crate::diagnostics::{BuildFailed, Diagnostic, Diagnostics};
+use crate::indicators;
+use crate::markdown::prerender;
 use crate::output::Output;
+use crate::output::statics;
+use crate::passes::{headers, links, relative, search};
 use crate::render::Renderer;
+use crate::templates::values::Values;
 use crate::templates::{Shared, Templates};
-use crate::values::Values;
-use crate::{headers, indicators, link_check, prerender, relative, search, statics};
 
 /// What to build and how.
 #[derive(Debug, Clone)]
@@ -127,7 +130,7 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildFailed> {
     steps.run("static", || statics::add(&opts.root, &config, &mut output));
     steps.run("headers", || headers::add(&config, &mut output));
     let sources = sources(&site, &virtuals);
-    findings.extend(steps.run("links", || link_check::check(&output, &config, &sources)));
+    findings.extend(steps.run("links", || links::check(&output, &config, &sources)));
     if opts.mode != Mode::Check && findings.iter().any(Diagnostic::is_error) {
         return Err(failed(findings.into_iter().collect()));
     }

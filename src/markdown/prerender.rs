@@ -12,8 +12,8 @@ use tera::{Context, Tera};
 use crate::content::{ItemRef, Rendered, Site};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::{self, InternalLink, Settings};
+use crate::templates::values::Values;
 use crate::templates::{Shared, ShortcodeRenderer, Templates};
-use crate::values::Values;
 
 /// One document's rendered Markdown and the `@/` links in it.
 struct Done {
