@@ -389,6 +389,7 @@ fn several_errors_are_reported_together() {
 fn a_production_build_with_the_example_base_url_fails() {
     // Printed QR codes would point nowhere: SPROUT_ENV=production or --production refuse it.
     let case = "placeholder_base_url_in_production";
+    let hint = Regex::new(HINT).unwrap();
     for failed in [
         run_with(case, &[], &[("SPROUT_ENV", "production")]),
         run_with(case, &["--production"], &[]),
@@ -405,11 +406,7 @@ fn a_production_build_with_the_example_base_url_fails() {
             "{}",
             errors[0]
         );
-        assert!(
-            Regex::new(HINT).unwrap().is_match(errors[0]),
-            "{}",
-            errors[0]
-        );
+        assert!(hint.is_match(errors[0]), "{}", errors[0]);
     }
     // Without the flag the same site builds, with a warning.
     let tmp = tempfile::tempdir().unwrap();

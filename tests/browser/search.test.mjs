@@ -9,6 +9,11 @@ import { after, describe, test } from "node:test";
 import { ARTIFACTS, HERE, ensureDir, openPage, realConsoleErrors, useSiteAndBrowser } from "./helpers.mjs";
 
 const QUERIES = JSON.parse(readFileSync(path.join(HERE, "search-queries.json"), "utf8"));
+// SEARCH_QUERIES=溺水,drowning runs only those queries while working on search.
+if (process.env.SEARCH_QUERIES) {
+  const only = process.env.SEARCH_QUERIES.split(",");
+  for (const lang of ["zh", "en"]) QUERIES[lang] = QUERIES[lang].filter((x) => only.includes(x.q));
+}
 const FIRST_SEARCH_BUDGET = 250 * 1024;
 
 const env = useSiteAndBrowser();
@@ -117,7 +122,7 @@ describe("search loads nothing before a search starts", () => {
 });
 
 describe("search queries: the expected page is in the top 3", () => {
-  test("the query set has at least 30 Chinese and 20 English queries, some the site cannot answer", () => {
+  test("the query set has at least 30 Chinese and 20 English queries, some the site cannot answer", { skip: !!process.env.SEARCH_QUERIES }, () => {
     assert.ok(QUERIES.zh.length >= 30, `${QUERIES.zh.length} Chinese queries`);
     assert.ok(QUERIES.en.length >= 20, `${QUERIES.en.length} English queries`);
     for (const lang of ["zh", "en"]) {

@@ -152,7 +152,9 @@
     more.hidden = true;
     if (!q) { status.textContent = ""; return; }
     status.textContent = d.loading;
-    var phrase = '"' + q.replace(/"/g, "") + '"';
+    // Chinese is split into words as the index splits it, so the phrase asks for the words the
+    // search has already loaded, not a longer one from another part of the index.
+    var phrase = '"' + words(q.replace(/"/g, "")).join(" ") + '"';
     load()
       .then(function (pf) { return Promise.all([pf.search(q), pf.search(phrase)]); })
       .then(function (found) {
@@ -178,11 +180,21 @@
       });
   }
 
-  // Chinese: the query as typed, spaces ignored; other languages: every word, without its
-  // ending ("brushing" → "brush"), in any case.
+  function words(q) {
+    if (!window.Intl || !Intl.Segmenter || !new RegExp("[" + CJK + "]").test(q)) { return [q]; }
+    var seg = new Intl.Segmenter("zh", { granularity: "word" });
+    return Array.from(seg.segment(q)).filter(function (x) { return x.isWordLike; }).map(function (x) { return x.segment; });
+  }
+
+  // Chinese: every word of two or more characters (网络沉迷 on a page about 沉迷于网络), or the
+  // whole query, spaces ignored; other languages: every word, without its ending ("brushing" →
+  // "brush"), in any case.
   function holdsAll(text, q) {
     if (new RegExp("[" + CJK + "]").test(q)) {
-      return text.replace(/\s+/g, "").indexOf(q.replace(/\s+/g, "")) >= 0;
+      var t = text.replace(/\s+/g, "");
+      var long = words(q).filter(function (w) { return w.length > 1; });
+      if (!long.length) { long = [q.replace(/\s+/g, "")]; }
+      return long.every(function (w) { return t.indexOf(w) >= 0; });
     }
     var t = text.toLowerCase();
     return q.toLowerCase().split(/\s+/).every(function (w) {
