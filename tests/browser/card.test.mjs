@@ -134,10 +134,8 @@ describe("a safety page prints a noticeboard card first", () => {
         const pdf = await printPdf(page, p);
         const s = sheets(pdf);
         assert.equal(s.length, n, `${p}: ${s.length} sheets for ${n} cards`);
-        for (const i of [0, s.length - 1]) {
-          const code = jsQR(new Uint8ClampedArray(s[i].data), s[i].width, s[i].height);
-          assert.ok(code && /\/safety\/[^/]+\/$/.test(new URL(code.data).pathname), `${p}: sheet ${i + 1}'s QR code opens a safety page (${code && code.data})`);
-        }
+        const code = jsQR(new Uint8ClampedArray(s[0].data), s[0].width, s[0].height);
+        assert.ok(code && /\/safety\/[^/]+\/$/.test(new URL(code.data).pathname), `${p}: the first card's QR code opens a safety page (${code && code.data})`);
         const link = page.locator(`a[href$="${p}"]`);
         await visit(page, env.site, `${l.prefix}/schools/`);
         assert.ok((await link.count()) >= 1, "the schools page links to the cards page");
