@@ -146,7 +146,7 @@ impl FromIterator<Diagnostic> for Diagnostics {
 }
 
 /// The error a build returns when its input has problems: every problem, not just the first.
-#[derive(Debug, Clone, thiserror::Error)]
+#[derive(Debug, Clone)]
 pub struct BuildFailed {
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -164,6 +164,8 @@ impl fmt::Display for BuildFailed {
         )
     }
 }
+
+impl std::error::Error for BuildFailed {}
 
 /// Path of `path` relative to `root`, for messages.
 pub fn rel(root: &Path, path: &Path) -> PathBuf {

@@ -129,6 +129,7 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildFailed> {
     });
     steps.run("static", || statics::add(&opts.root, &config, &mut output));
     steps.run("headers", || headers::add(&config, &mut output));
+    findings.extend(output.take_problems());
     let sources = sources(&site, &virtuals);
     findings.extend(steps.run("links", || links::check(&output, &config, &sources)));
     if opts.mode != Mode::Check && findings.iter().any(Diagnostic::is_error) {
@@ -137,8 +138,15 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildFailed> {
     steps
         .run("search", || search::index(&site, &mut output))
         .map_err(failed)?;
+    let collisions = output.take_problems();
+    if !collisions.is_empty() {
+        return Err(failed(collisions.into_iter().collect()));
+    }
     if opts.relative {
-        steps.run("relative", || relative::rewrite(&mut output, &config));
+        let unwritable = steps.run("relative", || relative::rewrite(&mut output, &config));
+        if !unwritable.is_empty() {
+            return Err(failed(unwritable.into_iter().collect()));
+        }
     }
     if config.minify_html {
         steps.run("minify", || output.minify_html());
@@ -238,7 +246,12 @@ fn unset_site_details(config: &Config) -> Vec<Diagnostic> {
 fn load_config(opts: &BuildOptions) -> Result<Config, Diagnostics> {
     let mut config = Config::load(&opts.root)?;
     if let Some(url) = &opts.base_url {
-        config.base_url = url.trim_end_matches('/').to_string();
+        config.base_url = crate::config::check_base_url(url).map_err(|why| {
+            Diagnostics::from_iter([Diagnostic::error(
+                "--base-url",
+                format!("`--base-url` {why}"),
+            )])
+        })?;
     }
     config.mode = opts.mode;
     config.relative = opts.relative;
@@ -246,7 +259,7 @@ fn load_config(opts: &BuildOptions) -> Result<Config, Diagnostics> {
 }
 
 /// Which content file made each output page, so link problems name a file an author edits.
-fn sources(site: &Site, virtuals: &[crate::render::VirtualPage]) -> HashMap<String, PathBuf> {
+fn sources(site: &Site, virtuals: &[crate::content::VirtualPage]) -> HashMap<String, PathBuf> {
     let mut map = HashMap::new();
     for p in &site.pages {
         map.insert(

@@ -1,6 +1,7 @@
 //! `config.toml`: the raw, strictly parsed file (unknown keys rejected by name) and the checked
 //! `Config` the rest of the generator reads (languages resolved, URLs normalised).
 
+mod locate;
 pub mod strict;
 
 use std::collections::BTreeMap;
@@ -10,8 +11,10 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::config::strict::{Origin, from_toml};
+use crate::config::strict::Origin;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::slugs::SlugifyStrategy;
+use locate::Step;
 
 /// What the generator is doing; exposed to templates as `config.mode`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
@@ -21,16 +24,6 @@ pub enum Mode {
     Build,
     Serve,
     Check,
-}
-
-/// How a string becomes a URL segment or an anchor (Zola's `[slugify]`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum SlugifyStrategy {
-    #[default]
-    On,
-    Safe,
-    Off,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, Default)]
@@ -214,7 +207,7 @@ impl Config {
             file,
             first_line: 1,
         };
-        let raw: RawConfig = from_toml(text, origin).map_err(|d| Diagnostics::from_iter([d]))?;
+        let raw: RawConfig = locate::parse_reporting_every_unknown_key(text, origin)?;
         resolve(raw, text, file)
     }
 
@@ -286,7 +279,6 @@ impl Config {
             "extra": self.extra,
             "mode": self.mode,
             "theme": self.theme,
-            "content_security_policy": crate::passes::headers::CSP_META,
             "relative": self.relative,
         })
     }
@@ -294,23 +286,23 @@ impl Config {
 
 fn resolve(raw: RawConfig, text: &str, file: &Path) -> Result<Config, Diagnostics> {
     let mut problems = Diagnostics::default();
-    let locate = |needle: &str| {
-        let off = text.find(needle).unwrap_or(0);
-        crate::diagnostics::line_col(text, off)
-    };
-    let err = |needle: &str, msg: String| {
-        let (l, c) = locate(needle);
+    // The first of `paths` the file has locates the error (a language may inherit a value).
+    let err_at = |paths: &[&[Step]], msg: String| {
+        let (l, c) = paths
+            .iter()
+            .find_map(|p| locate::position(text, p))
+            .unwrap_or((0, 0));
         Diagnostic::error(file, msg).at(l, c)
     };
+    let err = |path: &[Step], msg: String| err_at(&[path], msg);
 
-    let base_url = raw.base_url.trim_end_matches('/').to_string();
-    if !(base_url.starts_with("http://") || base_url.starts_with("https://") || base_url.is_empty())
-    {
-        problems.push(err(
-            "base_url",
-            format!("`base_url` = \"{}\" must start with http:// or https:// (e.g. \"https://example.org/children/\")", raw.base_url),
-        ));
-    }
+    let base_url = match check_base_url(&raw.base_url) {
+        Ok(url) => url,
+        Err(why) => {
+            problems.push(err(&[Step::Key("base_url")], format!("`base_url` {why}")));
+            String::new()
+        }
+    };
 
     let slugify = raw.slugify.clone();
     let mut taxonomies_default = raw.taxonomies.clone();
@@ -332,14 +324,14 @@ fn resolve(raw: RawConfig, text: &str, file: &Path) -> Result<Config, Diagnostic
     for (code, l) in &raw.languages {
         if code == &raw.default_language {
             problems.push(err(
-                &format!("[languages.{code}]"),
+                &[Step::Key("languages"), Step::Key(code)],
                 format!("[languages.{code}] repeats the default language; put its options at the top level of config.toml"),
             ));
             continue;
         }
         if !is_language_code(code) {
             problems.push(err(
-                &format!("[languages.{code}"),
+                &[Step::Key("languages"), Step::Key(code)],
                 format!(
                     "language code `{code}` is not valid; use a short code such as `en` or `zh`"
                 ),
@@ -362,12 +354,25 @@ fn resolve(raw: RawConfig, text: &str, file: &Path) -> Result<Config, Diagnostic
             translations: l.translations.clone(),
         });
     }
-    for l in &languages {
+    for (li, l) in languages.iter().enumerate() {
+        // The default language's options sit at the top level, the others' under [languages.x].
+        let under = |key: &'static str| -> Vec<Step> {
+            if li == 0 {
+                vec![Step::Key(key)]
+            } else {
+                vec![Step::Key("languages"), Step::Key(&l.code), Step::Key(key)]
+            }
+        };
         let mut seen = std::collections::BTreeSet::new();
-        for t in &l.taxonomies {
+        for (ti, t) in l.taxonomies.iter().enumerate() {
             if !seen.insert(&t.name) {
+                let path = [
+                    under("taxonomies"),
+                    vec![Step::Index(ti), Step::Key("name")],
+                ]
+                .concat();
                 problems.push(err(
-                    &t.name,
+                    &path,
                     format!(
                         "taxonomy `{}` is defined twice for language `{}`; keep one",
                         t.name, l.code
@@ -375,10 +380,12 @@ fn resolve(raw: RawConfig, text: &str, file: &Path) -> Result<Config, Diagnostic
                 ));
             }
         }
-        for f in &l.feed_filenames {
+        for (fi, f) in l.feed_filenames.iter().enumerate() {
             if !f.ends_with(".xml") {
-                problems.push(err(
-                    f,
+                let own = [under("feed_filenames"), vec![Step::Index(fi)]].concat();
+                let top = [Step::Key("feed_filenames"), Step::Index(fi)];
+                problems.push(err_at(
+                    &[&own, &top],
                     format!("feed file name `{f}` must end in .xml (atom.xml or rss.xml)"),
                 ));
             }
@@ -412,6 +419,24 @@ fn resolve(raw: RawConfig, text: &str, file: &Path) -> Result<Config, Diagnostic
     })
 }
 
+/// `base_url` from config.toml or `--base-url`, without its trailing slash; `Err` says what is
+/// wrong with it and how to write it.
+pub fn check_base_url(url: &str) -> Result<String, String> {
+    let trimmed = url.trim_end_matches('/');
+    let scheme = ["http://", "https://"]
+        .iter()
+        .find_map(|s| trimmed.strip_prefix(s));
+    match scheme {
+        Some(rest) if !rest.is_empty() && !rest.contains(char::is_whitespace) => {
+            Ok(trimmed.to_string())
+        }
+        None if trimmed.is_empty() => Ok(String::new()),
+        _ => Err(format!(
+            "\"{url}\" is not a web address; write it with http:// or https:// and a host (e.g. \"https://example.org/children/\")"
+        )),
+    }
+}
+
 fn set_taxonomy_slugs(taxonomies: &mut [TaxonomyConfig], strategy: SlugifyStrategy) {
     for t in taxonomies {
         t.slug = crate::slugs::slugify(&t.name, strategy);
@@ -428,23 +453,29 @@ fn is_language_code(code: &str) -> bool {
 
 fn globs(
     patterns: &[String],
-    key: &str,
-    err: &dyn Fn(&str, String) -> Diagnostic,
+    key: &'static str,
+    err: &dyn Fn(&[Step], String) -> Diagnostic,
     problems: &mut Diagnostics,
 ) -> GlobSet {
     let mut builder = GlobSetBuilder::new();
-    for p in patterns {
+    for (i, p) in patterns.iter().enumerate() {
         match Glob::new(p) {
             Ok(g) => {
                 builder.add(g);
             }
             Err(e) => problems.push(err(
-                p,
-                format!("`{key}` pattern `{p}` is not a valid glob ({e})"),
+                &[Step::Key(key), Step::Index(i)],
+                format!("`{key}` pattern `{p}` is not a valid glob ({e}); fix the pattern"),
             )),
         }
     }
-    builder.build().unwrap_or_else(|_| GlobSet::empty())
+    builder.build().unwrap_or_else(|e| {
+        problems.push(err(
+            &[Step::Key(key)],
+            format!("the `{key}` patterns cannot be used together ({e}); simplify them"),
+        ));
+        GlobSet::empty()
+    })
 }
 
 /// TOML → JSON for templates; dates and times become strings as Zola does.

@@ -11,8 +11,9 @@ use std::collections::BTreeMap;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 use serde_json::Value;
 
-use crate::config::{AnchorLinks, MarkdownConfig, SlugifyStrategy};
+use crate::config::{AnchorLinks, MarkdownConfig};
 use crate::content::Heading;
+use crate::slugs::SlugifyStrategy;
 use shortcodes::Segment;
 use toc::IdAllocator;
 
@@ -497,18 +498,8 @@ fn plain_text(events: &[Event]) -> String {
     s
 }
 
-pub fn escape_attr(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            _ => out.push(c),
-        }
-    }
-    out
+fn escape_attr(s: &str) -> String {
+    html_escape::encode_double_quoted_attribute(s).into_owned()
 }
 
 #[cfg(test)]
