@@ -37,6 +37,10 @@ pub enum Command {
         /// Print how long each step of the build took.
         #[arg(long)]
         timings: bool,
+        /// A build to publish: fail while `base_url` is still a placeholder such as
+        /// example.org (QR codes would point nowhere). Also on when SPROUT_ENV=production.
+        #[arg(long)]
+        production: bool,
     },
     /// Build, serve the site on 127.0.0.1, rebuild on change and reload open pages.
     Serve {

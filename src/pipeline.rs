@@ -30,6 +30,8 @@ pub struct BuildOptions {
     pub relative: bool,
     /// When the search index is built.
     pub search: SearchStep,
+    /// A build to publish: a placeholder `base_url` is an error, not a warning.
+    pub production: bool,
 }
 
 /// When the search index is built.
@@ -51,6 +53,7 @@ impl BuildOptions {
             mode: Mode::Build,
             relative: false,
             search: SearchStep::Inline,
+            production: false,
         }
     }
 }
@@ -108,6 +111,7 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildFailed> {
     let mut findings: Vec<Diagnostic> = Vec::new();
     let config = steps.run("config", || load_config(opts)).map_err(failed)?;
     findings.extend(config.warnings.iter().cloned());
+    production_base_url(opts, &config).map_err(failed)?;
     let load = LoadOptions {
         drafts: opts.drafts,
     };
@@ -191,7 +195,10 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildFailed> {
     if config.minify_html {
         steps.run("minify", || output.minify_html());
     }
-    findings.extend(placeholder_base_url(&config));
+    if config.mode == Mode::Build {
+        findings.extend(placeholder_base_url(&config));
+        findings.extend(unset_site_details(&config));
+    }
     let output_dir = opts
         .output_dir
         .clone()
@@ -214,12 +221,71 @@ fn placeholder_base_url(config: &Config) -> Option<Diagnostic> {
     let placeholder = ["example.org", "example.com", "example.net"]
         .iter()
         .any(|p| host == *p || host.ends_with(&format!(".{p}")));
-    (placeholder && config.mode == Mode::Build).then(|| {
+    placeholder.then(|| {
         Diagnostic::warning(
             &config.file,
             format!("base_url is {}: QR codes, the sitemap and feeds point there; set it to the site's real address before publishing", config.base_url),
         )
     })
+}
+
+/// A production build (`--production`, SPROUT_ENV=production) with a placeholder `base_url`
+/// fails: printed QR codes would point nowhere.
+fn production_base_url(opts: &BuildOptions, config: &Config) -> Result<(), Diagnostics> {
+    if !opts.production || placeholder_base_url(config).is_none() {
+        return Ok(());
+    }
+    let line = std::fs::read_to_string(opts.root.join("config.toml"))
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .position(|l| l.trim_start().starts_with("base_url"))
+        })
+        .map_or(0, |i| i + 1);
+    let d = Diagnostic::error(
+        "config.toml",
+        format!(
+            "base_url is {} in a production build: QR codes, the sitemap and feeds would point there; set base_url to the address the site is published at, or pass --base-url",
+            config.base_url
+        ),
+    );
+    Err(Diagnostics::from_iter([d.at(line, 1)]))
+}
+
+/// `[extra]` keys that tell readers who runs the site, how to report an error and where the
+/// government publishes the plan. A site that declares one (the bundled theme shows them) is
+/// warned while it is still empty, as for a placeholder `base_url`.
+const SITE_DETAILS: &[(&str, &str)] = &[
+    (
+        "site_owner",
+        "who runs the site (a person, office or organisation)",
+    ),
+    (
+        "feedback",
+        "how readers report an error or give feedback (an e-mail address or a URL)",
+    ),
+    (
+        "plan_url",
+        "the address where the government publishes the official plan",
+    ),
+];
+
+fn unset_site_details(config: &Config) -> Vec<Diagnostic> {
+    SITE_DETAILS
+        .iter()
+        .filter(|(key, _)| {
+            config
+                .extra
+                .get(key)
+                .is_some_and(|v| v.as_str().is_some_and(|s| s.trim().is_empty()))
+        })
+        .map(|(key, what)| {
+            Diagnostic::warning(
+                "config.toml",
+                format!("[extra] {key} is empty: set it to {what}; the site's footer shows it"),
+            )
+        })
+        .collect()
 }
 
 fn load_config(opts: &BuildOptions) -> Result<Config, Diagnostics> {

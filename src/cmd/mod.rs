@@ -21,12 +21,15 @@ pub fn run(cli: Cli) -> Result<bool> {
             drafts,
             relative,
             timings,
+            production,
         } => {
             let opts = BuildOptions {
                 base_url,
                 output_dir,
                 drafts,
                 relative,
+                production: production
+                    || std::env::var("SPROUT_ENV").is_ok_and(|v| v == "production"),
                 ..BuildOptions::new(&cli.root)
             };
             build::run(&opts, timings)

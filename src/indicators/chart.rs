@@ -1,6 +1,7 @@
 //! A series of yearly values → a small inline SVG line chart with the target drawn as a dashed
 //! line. Pure: no files, no templates. Areas differ by marker shape and line style, not colour
-//! alone, and every value is printed beside its point.
+//! alone, and every value is printed beside its point, on the side of the point where it does
+//! not touch the target line or a gridline. A legend under the plot names each line.
 
 use std::fmt::Write;
 
@@ -28,11 +29,14 @@ pub struct Chart {
 }
 
 pub const WIDTH: f64 = 320.0;
-pub const HEIGHT: f64 = 180.0;
-const LEFT: f64 = 34.0;
+pub const HEIGHT: f64 = 216.0;
+const LEFT: f64 = 36.0;
 const RIGHT: f64 = 62.0;
-const TOP: f64 = 14.0;
-const BOTTOM: f64 = 24.0;
+const TOP: f64 = 16.0;
+/// The year labels, then two rows of legend.
+const BOTTOM: f64 = 62.0;
+/// Text height in viewBox units (the stylesheet sets `font-size: 11px` on `.chart text`).
+const TEXT: f64 = 11.0;
 
 /// The plot area and the scales from data to SVG coordinates.
 #[derive(Debug, Clone, Copy)]
@@ -123,14 +127,15 @@ pub fn svg(chart: &Chart, id: &str) -> String {
         r#"<line class="target" x1="{LEFT}" y1="{ty:.1}" x2="{:.1}" y2="{ty:.1}"/><text class="target-label" x="{:.1}" y="{:.1}">{}</text>"#,
         WIDTH - RIGHT,
         WIDTH - RIGHT + 3.0,
-        ty + 3.5,
+        ty + 4.0,
         esc(&chart.target_label)
     );
     let mut any = false;
     for (i, series) in chart.series.iter().enumerate() {
         any |= !series.points.is_empty();
-        line(&mut s, &f, series, i, &chart.unit);
+        line(&mut s, &f, series, i, chart);
     }
+    legend(&mut s, chart);
     if !any {
         let _ = write!(
             s,
@@ -159,7 +164,7 @@ fn axes(s: &mut String, f: &Frame, chart: &Chart) {
             r#"<line class="grid" x1="{LEFT}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}"/><text x="{:.1}" y="{:.1}" text-anchor="end">{}{}</text>"#,
             WIDTH - RIGHT,
             LEFT - 4.0,
-            y + 3.5,
+            y + 4.0,
             number(v),
             esc(&chart.unit)
         );
@@ -176,20 +181,21 @@ fn axes(s: &mut String, f: &Frame, chart: &Chart) {
     let mut last_x = f64::NEG_INFINITY;
     for y in years {
         let x = f.x(y);
-        if x - last_x < 26.0 {
+        if x - last_x < 30.0 {
             continue;
         }
         last_x = x;
         let _ = write!(
             s,
             r#"<text x="{x:.1}" y="{:.1}" text-anchor="middle">{y}</text>"#,
-            base + 14.0
+            base + 15.0
         );
     }
     s.push_str("</g>");
 }
 
-fn line(s: &mut String, f: &Frame, series: &Series, index: usize, unit: &str) {
+fn line(s: &mut String, f: &Frame, series: &Series, index: usize, chart: &Chart) {
+    let (unit, lines) = (&chart.unit, rules(f, chart.target));
     let mut pts = series.points.clone();
     pts.sort_by_key(|p| p.0);
     let class = format!("series s{}", index % MARKERS.len());
@@ -207,11 +213,77 @@ fn line(s: &mut String, f: &Frame, series: &Series, index: usize, unit: &str) {
         let _ = write!(
             s,
             r#"<text x="{x:.1}" y="{:.1}" text-anchor="middle">{}{}</text>"#,
-            (y - 6.0).max(8.0),
+            label_baseline(y, &lines),
             number(*v),
             esc(unit)
         );
     }
+    s.push_str("</g>");
+}
+
+/// The heights of the horizontal lines a value label must not touch: the target and the
+/// gridlines.
+fn rules(f: &Frame, target: f64) -> Vec<f64> {
+    let mut v: Vec<f64> = (0..=2).map(|k| f.y(f.max * f64::from(k) / 2.0)).collect();
+    v.push(f.y(target));
+    v
+}
+
+/// The baseline of a value label for a point at height `y`: above the point unless that
+/// touches a line in `lines`, then below, else whichever side touches fewer.
+pub fn label_baseline(y: f64, lines: &[f64]) -> f64 {
+    let clear = |base: f64| {
+        let (top, bottom) = (base - TEXT * 0.8, base + TEXT * 0.2);
+        lines
+            .iter()
+            .filter(|l| **l >= top - 1.0 && **l <= bottom + 1.0)
+            .count()
+    };
+    let above = (y - 6.0).max(TEXT);
+    let below = (y + 6.0 + TEXT * 0.8).min(HEIGHT - BOTTOM - 1.0);
+    if clear(above) == 0 || clear(above) <= clear(below) {
+        above
+    } else {
+        below
+    }
+}
+
+/// Under the plot: each line's marker and name, then the target's dashed line.
+fn legend(s: &mut String, chart: &Chart) {
+    let row = |i: usize| HEIGHT - BOTTOM + 30.0 + 16.0 * (i / 2) as f64;
+    let col = |i: usize| 4.0 + 160.0 * (i % 2) as f64;
+    s.push_str(r#"<g class="legend">"#);
+    for (i, series) in chart.series.iter().enumerate() {
+        let (x, y) = (col(i), row(i));
+        let _ = write!(s, r#"<g class="series s{}">"#, i % MARKERS.len());
+        if !series.points.is_empty() {
+            let _ = write!(
+                s,
+                r#"<polyline points="{x:.1},{:.1} {:.1},{:.1}"/>"#,
+                y - 4.0,
+                x + 18.0,
+                y - 4.0
+            );
+            marker(s, MARKERS[i % MARKERS.len()], x + 9.0, y - 4.0);
+        }
+        let _ = write!(
+            s,
+            r#"<text x="{:.1}" y="{y:.1}">{}</text></g>"#,
+            x + 22.0,
+            esc(&series.label)
+        );
+    }
+    let i = chart.series.len();
+    let (x, y) = (col(i), row(i));
+    let _ = write!(
+        s,
+        r#"<line class="target" x1="{x:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}"/><text x="{:.1}" y="{y:.1}">{}</text>"#,
+        y - 4.0,
+        x + 18.0,
+        y - 4.0,
+        x + 22.0,
+        esc(&chart.target_label)
+    );
     s.push_str("</g>");
 }
 
@@ -288,6 +360,31 @@ mod tests {
     }
 
     #[test]
+    fn a_value_label_moves_below_its_point_when_the_target_line_is_in_the_way() {
+        // Above the point its text would cross the line at 100; below it is clear.
+        assert!(label_baseline(106.0, &[100.0]) > 106.0);
+        // Far from every line, the label sits above its point.
+        assert_eq!(label_baseline(140.0, &[100.0]), 134.0);
+    }
+
+    #[test]
+    fn the_legend_names_every_line_and_the_target() {
+        let mut c = chart(vec![(2020, 3.4)], 3.0, "‰");
+        c.series.push(Series {
+            label: "巴彦淖尔市：暂无数据".into(),
+            points: vec![],
+        });
+        let s = svg(&c, "c");
+        let legend = &s[s.find(r#"<g class="legend">"#).unwrap()..];
+        for text in ["全国", "巴彦淖尔市：暂无数据", "目标 3‰"] {
+            assert!(
+                legend.contains(&format!(">{text}</text>")),
+                "legend lacks {text}"
+            );
+        }
+    }
+
+    #[test]
     fn nice_ceiling_rounds_up() {
         assert_eq!(nice_ceiling(3.74), 5.0);
         assert_eq!(nice_ceiling(88.0), 100.0);
@@ -306,7 +403,7 @@ mod tests {
             let unit = if per_mille { "‰" } else { "%" };
             let c = chart(raw.clone(), target, unit);
             let s = svg(&c, "p");
-            prop_assert!(s.len() < 4096, "chart is {} bytes", s.len());
+            prop_assert!(s.len() < 4608, "chart is {} bytes", s.len());
             for (x, y) in coordinates(&s) {
                 prop_assert!((0.0..=WIDTH).contains(&x) && (0.0..=HEIGHT).contains(&y), "({x},{y}) outside");
             }

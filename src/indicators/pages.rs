@@ -116,12 +116,20 @@ impl Ctx<'_> {
                 .filter(|o| o.area == area)
                 .map(|o| (o.year, o.value))
                 .collect();
-            if !points.is_empty() {
-                series.push(Series {
-                    label: self.area(area),
-                    points,
-                });
-            }
+            // The legend always names the city, saying so when it has no figure yet, and marks
+            // the other areas as references.
+            let key = match (area, points.is_empty()) {
+                (CITY, true) => "chart-legend-missing",
+                (CITY, false) => "chart-legend-city",
+                (_, true) => continue,
+                (_, false) => "chart-legend-reference",
+            };
+            // Optional texts: a site without them shows the area's name.
+            let pattern = self.text.map.get(key).map_or("{area}", String::as_str);
+            series.push(Series {
+                label: pattern.replace("{area}", &self.area(area)),
+                points,
+            });
         }
         let mut parts: Vec<String> = Vec::new();
         for o in obs {

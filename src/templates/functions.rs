@@ -1,6 +1,6 @@
 //! Zola's template functions (`get_url`, `get_page`, `get_section`, `get_taxonomy`,
-//! `get_taxonomy_url`, `get_taxonomy_term`, `load_data`, `trans`) plus `qr_code`. Unlike Zola,
-//! `trans` defaults to the language of the page being rendered.
+//! `get_taxonomy_url`, `get_taxonomy_term`, `load_data`, `trans`) plus `qr_code` and
+//! `page_section`. Unlike Zola, `trans` defaults to the language of the page being rendered.
 
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
@@ -47,6 +47,10 @@ pub fn register(tera: &mut Tera, lang: &str, shared: Arc<Shared>) {
     let (s, l) = (shared.clone(), lang.to_string());
     tera.register_function("get_az_index", move |a: &HashMap<String, Value>| {
         get_az_index(&s, &l, a)
+    });
+    let s = shared.clone();
+    tera.register_function("page_section", move |a: &HashMap<String, Value>| {
+        page_section(&s, a)
     });
     let s = shared.clone();
     tera.register_function("load_data", move |a: &HashMap<String, Value>| {
@@ -301,6 +305,24 @@ fn get_page(shared: &Shared, args: &HashMap<String, Value>) -> Result<Value> {
         Some(ItemRef::Page(i)) => Ok(to_value(shared.values.page(&shared.site, i, content))),
         _ => Err(Error::msg(format!(
             "`get_page`: no page `{path}` under content/"
+        ))),
+    }
+}
+
+/// `page_section(path, id)`, beyond Zola: the rendered content under heading `id` of the
+/// page at `path` (its `relative_path`), ids removed; an empty string when there is none.
+fn page_section(shared: &Shared, args: &HashMap<String, Value>) -> Result<Value> {
+    let path = arg_str(args, "path", "page_section")?;
+    let id = arg_str(args, "id", "page_section")?;
+    match shared.site.lookup(path) {
+        Some(ItemRef::Page(i)) => {
+            let html = &shared.site.pages[i].rendered.content;
+            Ok(Value::String(
+                super::fragment::section_by_id(html, id).unwrap_or_default(),
+            ))
+        }
+        _ => Err(Error::msg(format!(
+            "`page_section`: no page `{path}` under content/"
         ))),
     }
 }
@@ -623,18 +645,17 @@ fn get_az_index(shared: &Shared, lang: &str, args: &HashMap<String, Value>) -> R
             })
     };
     let mut entries: Vec<(String, String, String, Option<String>)> = Vec::new();
+    let prefixes = az_prefixes(&site.config.extra);
     for p in site
         .pages
         .iter()
         .filter(|p| p.file.lang == lang && p.meta.render && p.meta.in_search_index)
     {
         if let Some(t) = &p.meta.title {
-            entries.push((
-                sort_key(t),
-                t.clone(),
-                p.permalink.clone(),
-                section_name(&p.ancestors),
-            ));
+            let section = section_name(&p.ancestors);
+            for key in az_keys(t, &p.meta.extra, &prefixes) {
+                entries.push((sort_key(&key), key, p.permalink.clone(), section.clone()));
+            }
         }
     }
     for s in site
@@ -648,12 +669,12 @@ fn get_az_index(shared: &Shared, lang: &str, args: &HashMap<String, Value>) -> R
     }
     entries.sort();
     let mut groups: Vec<(String, Vec<Value>)> = Vec::new();
-    for (key, title, permalink, section) in entries {
+    for (key, label, permalink, section) in entries {
         let letter = key
             .chars()
             .find(char::is_ascii_alphabetic)
             .map_or("#".to_string(), |c| c.to_ascii_uppercase().to_string());
-        let item = json!({"title": title, "permalink": permalink, "section": section});
+        let item = json!({"title": label, "permalink": permalink, "section": section});
         match groups.last_mut() {
             Some((l, items)) if *l == letter => items.push(item),
             _ => groups.push((letter, vec![item])),
@@ -665,6 +686,56 @@ fn get_az_index(shared: &Shared, lang: &str, args: &HashMap<String, Value>) -> R
             .map(|(l, pages)| json!({"letter": l, "pages": pages}))
             .collect(),
     ))
+}
+
+/// Title prefixes that are not the key word (`[extra] az_strip_prefixes`, e.g. "预防").
+fn az_prefixes(extra: &Value) -> Vec<String> {
+    extra
+        .get("az_strip_prefixes")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The labels a page is filed under: its title, and also its key word, so 预防溺水 is found
+/// under N (溺水) as well as Y. The key word is the page's `[extra] az_key` (a string or a
+/// list), else the title without a configured prefix; the label reads "溺水（预防溺水）".
+fn az_keys(title: &str, extra: &Value, prefixes: &[String]) -> Vec<String> {
+    let mut keys: Vec<String> = match extra.get("az_key") {
+        Some(Value::String(k)) => vec![k.clone()],
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect(),
+        _ => prefixes
+            .iter()
+            .find_map(|p| title.strip_prefix(p.as_str()))
+            .filter(|rest| !rest.trim().is_empty())
+            .map(|rest| vec![capitalise(rest.trim())])
+            .unwrap_or_default(),
+    };
+    keys.retain(|k| !k.is_empty() && k != title);
+    let (open, close) = if title.is_ascii() {
+        (" (", ")")
+    } else {
+        ("（", "）")
+    };
+    let mut out = vec![title.to_string()];
+    out.extend(keys.into_iter().map(|k| format!("{k}{open}{title}{close}")));
+    out
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 /// Latin transliteration for sorting (儿童 → "er tong"); marks, and numbers before the first
@@ -751,6 +822,33 @@ mod tests {
         assert_eq!(b["entry_type"], "article");
         assert_eq!(b["citation_key"], "key1");
         assert_eq!(b["tags"]["title"], "A title");
+    }
+
+    #[test]
+    fn a_page_is_also_filed_under_its_key_word() {
+        let prefixes = vec!["预防".to_string()];
+        let keys = az_keys("预防溺水", &json!({}), &prefixes);
+        assert_eq!(keys, ["预防溺水", "溺水（预防溺水）"]);
+        assert!(sort_key(&keys[1]).starts_with('n'));
+        let own = az_keys(
+            "Staying safe online",
+            &json!({"az_key": ["Internet"]}),
+            &prefixes,
+        );
+        assert_eq!(
+            own,
+            ["Staying safe online", "Internet (Staying safe online)"]
+        );
+        assert_eq!(az_keys("儿童安全", &json!({}), &prefixes), ["儿童安全"]);
+        let en = az_keys(
+            "Preventing drowning",
+            &json!({}),
+            &["Preventing ".to_string()],
+        );
+        assert_eq!(
+            en,
+            ["Preventing drowning", "Drowning (Preventing drowning)"]
+        );
     }
 
     #[test]

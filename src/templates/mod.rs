@@ -2,6 +2,7 @@
 //! per language carrying Zola's functions and filters, and the shortcode renderer for Markdown.
 
 mod filters;
+mod fragment;
 mod functions;
 mod images;
 pub mod qr;

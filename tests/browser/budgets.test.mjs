@@ -1,5 +1,6 @@
 // Page weight: every HTML page ≤ 30 KB (the full plan text under /plan/ and /en/plan/ is exempt,
-// and so is the schools page, an index of fifteen QR codes that gzips to about 7 KB),
+// and so are the schools page, an index of fifteen QR codes that gzips to about 7 KB, and the
+// print-all-cards page, fifteen noticeboard cards with their QR codes, about 11 KB gzipped),
 // all CSS ≤ 20 KB together, and no script but the deferred js/site.js (plus js/search.js on the
 // search page). That pages read without JavaScript is checked in nojs.test.mjs.
 
@@ -24,7 +25,7 @@ after(async () => {
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 const isPlan = (p) => /^(\/en)?\/plan\//.test(p);
 // The printable index of every safety page with its QR code; its size is the codes themselves.
-const isQrIndex = (p) => /^(\/en)?\/schools\/$/.test(p);
+const isQrIndex = (p) => /^(\/en)?\/schools(-cards)?\/$/.test(p);
 
 describe("budgets", () => {
   test(`every HTML page ≤ ${kb(HTML_BUDGET)} (pages under /plan/ and /en/plan/, and the schools QR index, exempt)`, () => {

@@ -55,6 +55,7 @@ export const PAGE_TYPES = [
   { type: "safety section", path: "/safety/" },
   { type: "safety page", path: "/safety/drowning/" },
   { type: "schools page", path: "/schools/" },
+  { type: "safety cards page", path: "/schools-cards/" },
   { type: "search page", path: "/search/" },
   { type: "topics page", path: "/topics/" },
   { type: "taxonomy term page", path: "/age/3-6/" },

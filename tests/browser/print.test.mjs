@@ -1,4 +1,5 @@
-// Schools print the safety pages for parents: each prints on at most two A4 sheets, shows its web
+// Schools print the safety pages for parents: each prints its card and then the page on at most
+// four A4 sheets (tests/browser/card.test.mjs checks the card), shows its web
 // address and a QR code, and leaves out the site's navigation. The schools page's printable index
 // fits on one sheet. PDFs are saved to tests/browser/artifacts/print/.
 
@@ -66,7 +67,7 @@ const safetyPages = (dir) =>
 
 describe("safety pages in print", () => {
   // The list comes from the built site, so a new safety page is covered without editing this file.
-  test("every safety page: ≤ 2 A4 pages, web address and QR code shown, navigation hidden", { timeout: 300_000 }, async (t) => {
+  test("every safety page: ≤ 4 A4 pages (the noticeboard card, then the page), web address and QR code shown, navigation hidden", { timeout: 300_000 }, async (t) => {
     const pages = safetyPages(env.site.dir);
     assert.ok(pages.length >= 2, `safety pages found: ${pages.length}`);
     for (const l of LANGS) {
@@ -82,7 +83,7 @@ describe("safety pages in print", () => {
           const n = await printToPdf(page, p);
           const view = await printView(page);
           const problems = [];
-          if (n > 2) problems.push(`prints on ${n} A4 pages (at most 2)`);
+          if (n > 4) problems.push(`prints on ${n} A4 pages (at most 4: the card, then the page on 1–3)`);
           if (n < 1) problems.push(`the PDF has no pages`);
           if (!view.qrVisible || !view.qrSvgVisible) problems.push(".qr-block (with its QR code) is not visible in print");
           if (!view.qrText.includes(env.site.url(p))) problems.push(`the printed page does not show its address ${env.site.url(p)} (QR block text: ${JSON.stringify(view.qrText)})`);

@@ -1,18 +1,21 @@
-// Full-page screenshots of key pages in both languages at phone and desktop width, saved to
-// tests/browser/artifacts/screenshots/ for people to look at. At 390 px nothing scrolls sideways.
+// Full-page screenshots of key pages in both languages at phone and desktop width, and the first
+// printed sheet of a safety page, saved to tests/browser/artifacts/screenshots/<set>/ for people
+// to look at (SCREENSHOT_SET, default "after"; take a "before" set from another build with
+// SITE_DIR). At 390 px nothing scrolls sideways.
 
 import assert from "node:assert/strict";
-import { statSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { before, test } from "node:test";
 import { ARTIFACTS, LANGS, ensureDir, openPage, realConsoleErrors, slug, useSiteAndBrowser, visit } from "./helpers.mjs";
 
-const PAGES = ["/", "/plan/health/", "/safety/drowning/", "/indicators/neonatal-mortality/"];
+const PAGES = ["/", "/plan/health/", "/safety/drowning/", "/age/3-6/", "/indicators/", "/indicators/neonatal-mortality/"];
 const WIDTHS = [
   { width: 390, height: 844 },
   { width: 1280, height: 900 },
 ];
-const OUT = path.join(ARTIFACTS, "screenshots");
+const OUT = path.join(ARTIFACTS, "screenshots", process.env.SCREENSHOT_SET || "after");
 
 const env = useSiteAndBrowser();
 
@@ -57,4 +60,21 @@ for (const l of LANGS) {
       });
     }
   }
+}
+
+for (const l of LANGS) {
+  const sitePath = `${l.prefix}/safety/drowning/`;
+  test(`${sitePath} printed: the first A4 sheet`, { timeout: 60_000 }, async () => {
+    const { page, close } = await openPage(env.browser, { width: 1280, height: 900 });
+    try {
+      await visit(page, env.site, sitePath);
+      await page.emulateMedia({ media: "print" });
+      const pdf = path.join(OUT, `${l.code}-print-drowning.pdf`);
+      writeFileSync(pdf, await page.pdf({ format: "A4", printBackground: false, preferCSSPageSize: true }));
+      execFileSync("pdftoppm", ["-r", "60", "-png", "-f", "1", "-l", "1", "-singlefile", pdf, pdf.replace(/\.pdf$/, "")]);
+      assert.ok(statSync(pdf.replace(/\.pdf$/, ".png")).size > 0);
+    } finally {
+      await close();
+    }
+  });
 }

@@ -69,11 +69,11 @@ impl Failed {
 /// Copy the case, add a previous `public/`, run `sprout build`, and check what every failed
 /// build must guarantee.
 fn run(case: &str) -> Failed {
-    run_with(case, &[])
+    run_with(case, &[], &[])
 }
 
-/// `run` with more arguments for `sprout build`.
-fn run_with(case: &str, args: &[&str]) -> Failed {
+/// `run` with extra arguments to `sprout build` and extra environment variables.
+fn run_with(case: &str, args: &[&str], envs: &[(&str, &str)]) -> Failed {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("site");
     let src = invalid(case);
@@ -99,6 +99,7 @@ fn run_with(case: &str, args: &[&str]) -> Failed {
         .arg("--root")
         .arg(&root)
         .args(args)
+        .envs(envs.iter().copied())
         .output()
         .expect("run sprout");
     let stderr = String::from_utf8_lossy(&out.stderr).to_string();
@@ -245,7 +246,7 @@ fn every_unknown_config_key_is_reported_in_one_run() {
 fn base_url_from_the_command_line_is_checked_like_the_config_value() {
     // Regression: `--base-url` was taken as given, so `example.org` built a site whose QR
     // codes, feeds and sitemap pointed nowhere.
-    let failed = run_with("base_url_flag", &["--base-url", "example.org"]);
+    let failed = run_with("base_url_flag", &["--base-url", "example.org"], &[]);
     let errors = failed.errors();
     assert!(
         errors
@@ -483,6 +484,50 @@ fn several_errors_are_reported_together() {
         "{}",
         failed.stderr
     );
+}
+
+#[test]
+fn a_production_build_with_the_example_base_url_fails() {
+    // Printed QR codes would point nowhere: SPROUT_ENV=production or --production refuse it.
+    let case = "placeholder_base_url_in_production";
+    let hint = Regex::new(HINT).unwrap();
+    for failed in [
+        run_with(case, &[], &[("SPROUT_ENV", "production")]),
+        run_with(case, &["--production"], &[]),
+    ] {
+        let errors = failed.errors();
+        assert_eq!(errors.len(), 1, "{}", failed.stderr);
+        assert!(
+            errors[0].starts_with("config.toml:3:1: error:"),
+            "{}",
+            errors[0]
+        );
+        assert!(
+            errors[0].contains("https://example.org/children"),
+            "{}",
+            errors[0]
+        );
+        assert!(hint.is_match(errors[0]), "{}", errors[0]);
+    }
+    // Without the flag the same site builds, with a warning.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_sprout"))
+        .args(["build", "--root"])
+        .arg(invalid(case))
+        .arg("--output-dir")
+        .arg(tmp.path().join("public"))
+        .env_remove("SPROUT_ENV")
+        .output()
+        .expect("run sprout");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("warning") && stderr.contains("base_url"),
+        "{stderr}"
+    );
+    // Declared but empty: who runs the site. Not declared: nothing to say.
+    assert!(stderr.contains("[extra] site_owner is empty"), "{stderr}");
+    assert!(!stderr.contains("plan_url"), "{stderr}");
 }
 
 #[test]

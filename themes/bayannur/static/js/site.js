@@ -18,6 +18,10 @@
       if (location.hash && a.hasAttribute("data-exact")) {
         a.href = a.href.split("#")[0] + location.hash;
       }
+      // On the search page the other language searches for the same words.
+      if (location.search && document.getElementById("search-page") && a.hasAttribute("data-exact")) {
+        a.href = a.href.split("#")[0].split("?")[0] + location.search;
+      }
     });
   });
 
