@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::config::{Config, Mode};
@@ -25,6 +26,23 @@ pub struct BuildOptions {
     pub mode: Mode,
     /// Write links relative and ending in `index.html`, for browsing from `file://`.
     pub relative: bool,
+    /// Set by `serve` when a newer edit makes this build pointless.
+    pub cancel: Cancel,
+}
+
+/// A flag a running build checks between steps and between pages; once set, the build stops
+/// with a "cancelled" error. The default is never set.
+#[derive(Debug, Clone, Default)]
+pub struct Cancel(Arc<AtomicBool>);
+
+impl Cancel {
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
 }
 
 impl BuildOptions {
@@ -36,6 +54,7 @@ impl BuildOptions {
             drafts: false,
             mode: Mode::Build,
             relative: false,
+            cancel: Cancel::default(),
         }
     }
 }
@@ -63,9 +82,21 @@ pub struct Built {
 
 struct Steps {
     timings: Vec<(&'static str, Duration)>,
+    cancel: Cancel,
 }
 
 impl Steps {
+    /// Stop here if a newer change cancelled this build.
+    fn go_on(&self) -> Result<(), BuildFailed> {
+        if self.cancel.is_cancelled() {
+            return Err(failed(Diagnostics::from_iter([Diagnostic::error(
+                "config.toml",
+                "build cancelled: a newer change started another build",
+            )])));
+        }
+        Ok(())
+    }
+
     fn run<T>(&mut self, name: &'static str, f: impl FnOnce() -> T) -> T {
         let start = Instant::now();
         let out = f();
@@ -87,6 +118,7 @@ fn failed(d: Diagnostics) -> BuildFailed {
 pub fn build(opts: &BuildOptions) -> Result<Built, BuildFailed> {
     let mut steps = Steps {
         timings: Vec::new(),
+        cancel: opts.cancel.clone(),
     };
     let mut findings: Vec<Diagnostic> = Vec::new();
     let config = steps.run("config", || load_config(opts)).map_err(failed)?;
@@ -105,9 +137,12 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildFailed> {
         })
         .map_err(failed)?;
     let (site, soft) = steps
-        .run("markdown", || prerender::render_all(site, &templates))
+        .run("markdown", || {
+            prerender::render_all(site, &templates, &opts.cancel)
+        })
         .map_err(failed)?;
     findings.extend(soft);
+    steps.go_on()?;
     let data = steps
         .run("indicators", || indicators::load(&site))
         .map_err(failed)?;
@@ -117,19 +152,30 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildFailed> {
     let shared = Arc::new(Shared::new(site.clone(), values.clone()));
     let renderer = Renderer::new(&site, &values, &templates, &virtuals, shared);
     let mut output = steps.run("render", || renderer.render()).map_err(failed)?;
+    steps.go_on()?;
     steps.run("downloads", || {
         indicators::downloads(&site, &data, &mut output)
     });
     steps.run("static", || statics::add(&opts.root, &config, &mut output));
     steps.run("headers", || headers::add(&config, &mut output));
     let sources = sources(&site, &virtuals);
+    // Before anything reads the pages as trees (links, search, minify): a page past a limit
+    // stops the build here, in `check` mode too.
+    let too_big = steps.run("limits", || {
+        crate::limits::check_output(&output, &config.limits, &sources)
+    });
+    if !too_big.is_empty() {
+        return Err(failed(too_big.into_iter().collect()));
+    }
     findings.extend(steps.run("links", || link_check::check(&output, &config, &sources)));
     if opts.mode != Mode::Check && findings.iter().any(Diagnostic::is_error) {
         return Err(failed(findings.into_iter().collect()));
     }
+    steps.go_on()?;
     steps
         .run("search", || search::index(&site, &mut output))
         .map_err(failed)?;
+    steps.go_on()?;
     if opts.relative {
         steps.run("relative", || relative::rewrite(&mut output, &config));
     }

@@ -135,6 +135,9 @@ struct RawConfig {
     translations: BTreeMap<String, String>,
     #[serde(default)]
     extra: toml::Table,
+    /// sprout extension: what one page may cost (see `limits.rs`).
+    #[serde(default)]
+    limits: crate::limits::Limits,
 }
 
 fn yes() -> bool {
@@ -191,6 +194,8 @@ pub struct Config {
     pub mode: Mode,
     /// Root-relative links end in `index.html` and are rewritten relative (for `file://`).
     pub relative: bool,
+    /// sprout's `[limits]`: what one page may cost.
+    pub limits: crate::limits::Limits,
 }
 
 impl Config {
@@ -407,6 +412,7 @@ fn resolve(raw: RawConfig, text: &str, file: &Path) -> Result<Config, Diagnostic
         extra: toml_to_json(toml::Value::Table(raw.extra)),
         mode: Mode::Build,
         relative: false,
+        limits: raw.limits,
     })
 }
 

@@ -9,6 +9,7 @@ pub mod content;
 pub mod diagnostics;
 pub mod headers;
 pub mod indicators;
+pub mod limits;
 pub mod link_check;
 pub mod markdown;
 pub mod output;

@@ -40,11 +40,17 @@ pub fn parse(text: &str) -> Result<Vec<Segment<'_>>, ParseError> {
     let mut out = Vec::new();
     let mut pos = 0;
     let mut text_start = 0;
+    // Escape forms whose closing `*/}}` or `*/%}` is not in the rest of the text: once one is
+    // missing, every later opener is plain text, without scanning to the end again.
+    let mut unclosed = [false; 2];
     while let Some(rel) = text[pos..].find(['{']) {
         let at = pos + rel;
         let rest = &text[at..];
         let found = if rest.starts_with("{{/*") || rest.starts_with("{%/*") {
-            escaped(rest).map(|(lit, len)| (Segment::Literal(lit, at), len))
+            let form = usize::from(rest.starts_with("{%"));
+            let lit = if unclosed[form] { None } else { escaped(rest) };
+            unclosed[form] = lit.is_none();
+            lit.map(|(lit, len)| (Segment::Literal(lit, at), len))
         } else if rest.starts_with("{{") {
             inline(rest, at)?.map(|(c, len)| (Segment::Call(c), len))
         } else if rest.starts_with("{%") {
@@ -359,6 +365,13 @@ mod tests {
         assert!(e.message.contains("{% end %}"));
         let e = parse("{% end %}").unwrap_err();
         assert!(e.message.contains("without an opening"));
+    }
+
+    #[test]
+    fn many_unclosed_escapes_take_linear_time() {
+        let text = "{{/* ".repeat(200_000);
+        let segs = parse(&text).unwrap();
+        assert_eq!(segs, vec![Segment::Text(&text)]);
     }
 
     proptest! {
