@@ -102,7 +102,7 @@ def chunk(i):
     return (
         f"## 第{i}部分 Part {i}\n\n"
         f"{zh}{zh} **{en}** {en} See [part {max(i - 1, 0)}](#part-{max(i - 1, 0)}).\n\n"
-        f"- {zh}\n- *{en}*\n  1. {zh}\n  2. [{en[:20]}](https://example.org/{i}/)\n\n"
+        f"- {zh}\n- *{en}*\n  1. {zh}\n  2. [{en[:20]}](https://example.com/{i}/)\n\n"
         f"| 指标 | 2020 | 2030 |\n|---|---:|---:|\n| 婴儿死亡率 | {i % 9}.{i % 7}‰ | 3.0‰ |\n"
         f"| Under-five mortality | {i % 11}.{i % 5}‰ | 4.0‰ |\n\n"
         f"> {en} `code {i}`\n\n"

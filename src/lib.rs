@@ -1,27 +1,19 @@
-//! sprout: a Zola-compatible bilingual static-site generator. The binary is a thin shell
-//! around `build`, `serve`, `check` and `stamp`.
+//! sprout: a Zola-compatible bilingual static-site generator. The folders follow the build:
+//! `config` → `content` → `markdown` → `templates` → `render` → `passes` (site-level: links,
+//! search, relative copy, headers) → `output`; `pipeline` runs them as timed steps and `cmd`
+//! holds one file per command. The binary is a thin shell that dispatches to `cmd`.
 
-pub mod build;
-pub mod check;
 pub mod cli;
+pub mod cmd;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
-pub mod headers;
 pub mod indicators;
-pub mod limits;
-pub mod link_check;
 pub mod markdown;
 pub mod output;
-mod prerender;
-pub mod qr;
-pub mod relative;
+pub mod passes;
+pub mod pipeline;
 pub mod render;
-pub mod search;
-pub mod serve;
 pub mod slugs;
-pub mod statics;
-pub mod strict;
 pub mod templates;
-pub mod values;
 pub mod walk;

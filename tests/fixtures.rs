@@ -12,7 +12,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use regex::Regex;
-use sprout::build::{BuildOptions, build};
+use sprout::pipeline::{BuildOptions, build};
 use walkdir::WalkDir;
 
 // ---------------------------------------------------------------------------------------------
@@ -1113,7 +1113,7 @@ fn a_third_language_needs_only_config_and_content() {
         "+++\ntitle = \"Аюулгүй байдал\"\n+++\nАюулгүй байдлын зөвлөгөө.\n",
     )
     .unwrap();
-    let built = sprout::build::build(&BuildOptions::new(root)).unwrap_or_else(|e| panic!("{e}"));
+    let built = sprout::pipeline::build(&BuildOptions::new(root)).unwrap_or_else(|e| panic!("{e}"));
     let read = |p: &str| {
         String::from_utf8(
             built
@@ -1172,7 +1172,7 @@ fn ignored_content_and_static_files_are_left_out() {
     fs::create_dir_all(root.join("static/img")).unwrap();
     fs::write(root.join("static/img/logo.svg"), "<svg/>").unwrap();
     fs::write(root.join("static/img/logo.psd"), "layers").unwrap();
-    let built = sprout::build::build(&BuildOptions::new(root)).unwrap_or_else(|e| panic!("{e}"));
+    let built = sprout::pipeline::build(&BuildOptions::new(root)).unwrap_or_else(|e| panic!("{e}"));
     let files: BTreeSet<&str> = built.output.paths().collect();
     assert!(files.contains("img/logo.svg"), "{files:?}");
     assert!(!files.contains("img/logo.psd"));

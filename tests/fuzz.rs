@@ -17,7 +17,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use proptest::prelude::*;
-use sprout::build::{BuildOptions, build};
+use sprout::pipeline::{BuildOptions, build};
 
 const DEFAULT_CASES: u32 = 2_000;
 /// Far above what any generated case needs in a debug build; a stall shows as a failure.

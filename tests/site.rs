@@ -6,8 +6,8 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use regex::Regex;
-use sprout::build::{BuildOptions, Built, build};
 use sprout::content::translations::Status;
+use sprout::pipeline::{BuildOptions, Built, build};
 
 fn site() -> &'static Built {
     static SITE: OnceLock<Built> = OnceLock::new();
@@ -337,8 +337,11 @@ fn practical_pages_use_only_numbers_from_the_plan_or_the_national_figures() {
         .find_iter(&sources)
         .map(|m| m.as_str().to_string())
         .collect();
-    // Emergency numbers and the plan's age groups used in headings (12–18).
-    allowed.extend(["110", "119", "120", "122", "12355", "18"].map(String::from));
+    // Phone numbers from the hotline file, figures from the standards register, and the
+    // plan's age groups used in headings (12–18).
+    allowed.extend(hotline_numbers());
+    allowed.extend(standard_figures(&num));
+    allowed.insert("18".to_string());
     let strip = Regex::new(r"\(@/[^)]*\)|\{#[^}]*\}").unwrap();
     let mut found = Vec::new();
     for section in ["guidance", "safety"] {
@@ -388,4 +391,97 @@ fn plan_index_shows_the_structure_with_counts() {
         h.contains("[bookmark: _Toc2170]"),
         "the errata list the removed bookmark"
     );
+}
+
+/// Every number in `data/hotlines.toml`.
+fn hotline_numbers() -> BTreeSet<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("data/hotlines.toml")).unwrap();
+    let data: toml::Value = toml::from_str(&text).expect("data/hotlines.toml parses");
+    data["hotline"]
+        .as_array()
+        .expect("[[hotline]] entries")
+        .iter()
+        .map(|h| h["number"].as_str().expect("number").to_string())
+        .collect()
+}
+
+/// Every number stated in `data/figures/*.toml` (figures from named national or international
+/// standards that the practical pages may give).
+fn standard_figures(num: &Regex) -> BTreeSet<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/figures");
+    let mut out = BTreeSet::new();
+    for entry in std::fs::read_dir(dir).unwrap().filter_map(|e| e.ok()) {
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "toml") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let data: toml::Value = toml::from_str(&text)
+            .unwrap_or_else(|e| panic!("{} does not parse: {e}", path.display()));
+        for f in data["figure"].as_array().expect("[[figure]] entries") {
+            let value = f["value"].as_str().expect("value is a string");
+            assert!(
+                f.get("source").and_then(|s| s.as_str()).is_some(),
+                "{}: figure {value} names no source",
+                path.display()
+            );
+            out.extend(num.find_iter(value).map(|m| m.as_str().to_string()));
+        }
+    }
+    out
+}
+
+#[test]
+fn every_phone_number_shown_is_in_the_hotline_file_and_can_be_tapped() {
+    let known = hotline_numbers();
+    // Chinese service numbers: 110, 119, 120, 122 and the 123xx lines.
+    let phone = Regex::new(r"(?:^|[^0-9.,])(1[12][0-9]|123[0-9]{2})(?:[^0-9.,%‰]|$)").unwrap();
+    let tag = Regex::new(r"<[^>]*>").unwrap();
+    let tel = Regex::new(r#"href="?tel:([0-9]+)"#).unwrap();
+    let mut stray = Vec::new();
+    for path in site().output.paths() {
+        let skip_plan = path.starts_with("plan/") || path.starts_with("en/plan/");
+        if !path.ends_with(".html") || path.contains("indicators/") {
+            continue;
+        }
+        let h = html(path);
+        for c in tel.captures_iter(&h) {
+            if !known.contains(&c[1]) {
+                stray.push(format!(
+                    "{path}: tel:{} is not in data/hotlines.toml",
+                    &c[1]
+                ));
+            }
+        }
+        if skip_plan && !path.contains("glossary") {
+            continue;
+        }
+        let text = tag.replace_all(&h, " ");
+        for c in phone.captures_iter(&text) {
+            if !known.contains(&c[1]) {
+                stray.push(format!("{path}: {} is not in data/hotlines.toml", &c[1]));
+            }
+        }
+    }
+    assert!(
+        stray.is_empty(),
+        "phone numbers not in the hotline file: {stray:#?}"
+    );
+    let safety_pages = content_files("safety", ".md")
+        .into_iter()
+        .map(|f| format!("safety/{}/index.html", slug(&f)));
+    let safety_en = content_files("safety", ".en.md")
+        .into_iter()
+        .map(|f| format!("en/safety/{}/index.html", slug(&f)));
+    let home = ["index.html".to_string(), "en/index.html".to_string()];
+    for p in home.into_iter().chain(safety_pages).chain(safety_en) {
+        let h = html(&p);
+        for n in ["120", "110", "12345"] {
+            assert!(
+                h.contains(&format!("href=tel:{n}")) || h.contains(&format!("href=\"tel:{n}\"")),
+                "{p}: {n} is not a tap-to-call link"
+            );
+        }
+    }
 }

@@ -9,8 +9,8 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::config::AnchorLinks;
+use crate::config::strict::{Origin, from_toml, from_yaml};
 use crate::diagnostics::Diagnostic;
-use crate::strict::{Origin, from_toml, from_yaml};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {

@@ -11,9 +11,9 @@ use serde::Deserialize;
 use super::{
     AREAS, DOMAINS, Data, INDICATORS_FILE, Indicator, OBSERVATIONS_FILE, Observation, read,
 };
+use crate::config::strict::{Origin, from_toml};
 use crate::content::Site;
 use crate::diagnostics::{Diagnostic, Diagnostics, line_col};
-use crate::strict::{Origin, from_toml};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

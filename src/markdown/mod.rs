@@ -2,6 +2,7 @@
 //! contents, `@/` internal links, external-link attributes and `<!-- more -->` summaries.
 //! It touches no files; shortcodes and link targets come in through `Settings`.
 
+pub mod prerender;
 pub mod shortcodes;
 pub mod toc;
 
@@ -334,7 +335,7 @@ impl<'s, 'a> State<'s, 'a> {
             offset: self.expanded.original(offset),
             message: format!(
                 "nesting deeper than {max} levels (block quotes, lists, emphasis or links inside each other); flatten it, or {}",
-                crate::limits::raise("max_nesting", max)
+                crate::passes::limits::raise("max_nesting", max)
             ),
         }
     }

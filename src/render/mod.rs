@@ -15,8 +15,8 @@ use tera::{Context, Tera};
 use crate::content::Site;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::{Body, Output, file_for};
+use crate::templates::values::Values;
 use crate::templates::{Shared, Templates};
-use crate::values::Values;
 
 /// A page that has no Markdown file: made from data and rendered through a theme template.
 #[derive(Debug, Clone)]

@@ -12,7 +12,7 @@ use tera::{Error, Function, Result, Tera};
 
 use super::Shared;
 use crate::content::{ItemRef, Site, Taxonomy, Term};
-use crate::values::Values;
+use crate::templates::values::Values;
 
 pub fn register(tera: &mut Tera, lang: &str, shared: Arc<Shared>) {
     let l = lang.to_string();
@@ -473,7 +473,7 @@ impl Function for QrCode {
     fn call(&self, args: &HashMap<String, Value>) -> Result<Value> {
         let url = arg_str(args, "url", "qr_code")?;
         let label = opt_str(args, "label").unwrap_or(url);
-        crate::qr::svg(url, label)
+        crate::templates::qr::svg(url, label)
             .map(Value::String)
             .map_err(Error::msg)
     }

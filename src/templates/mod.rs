@@ -3,6 +3,8 @@
 
 mod filters;
 mod functions;
+pub mod qr;
+pub mod values;
 
 pub use functions::{parse_data, term_value};
 
@@ -16,7 +18,7 @@ use tera::{Context, Tera};
 use crate::content::Site;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::{Renderer, ShortcodeKind};
-use crate::values::Values;
+use crate::templates::values::Values;
 
 /// Templates Zola ships, used when neither theme nor site provides one.
 const BUILTINS: &[(&str, &str)] = &[

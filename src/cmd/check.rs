@@ -1,33 +1,14 @@
-//! `sprout check` and `sprout stamp`: build in memory, report every problem at once (links,
+//! `sprout check`: build in memory, report every problem at once (links,
 //! anchors, URLs, translations, alt text, indicator data), optionally external links.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
-use crate::build::{BuildOptions, Built, build};
-use crate::config::Config;
-use crate::content::translations::{self, Status};
+use crate::content::translations::Status;
 use crate::diagnostics::{Diagnostic, Severity};
-
-/// The one line a build prints: counts per language and the time taken.
-pub fn summary_line(built: &Built, elapsed: Duration) -> String {
-    let langs: Vec<String> = built
-        .summary
-        .per_language
-        .iter()
-        .map(|(l, p, s)| format!("{l}: {p} pages, {s} sections"))
-        .collect();
-    format!(
-        "built {} + {} generated pages, {} files in {} in {:.2}s",
-        langs.join("; "),
-        built.summary.generated,
-        built.summary.files,
-        built.output_dir.display(),
-        elapsed.as_secs_f64()
-    )
-}
+use crate::pipeline::{BuildOptions, Built, build};
 
 /// Run `check`; `Ok(false)` when any error was found.
 pub fn run(opts: &BuildOptions, external: bool) -> Result<bool> {
@@ -99,7 +80,7 @@ fn translation_findings(built: &Built) -> Vec<Diagnostic> {
 fn external_links(built: &Built) -> Vec<Diagnostic> {
     let mut urls: Vec<(String, String)> = Vec::new();
     for (file, html) in built.output.html() {
-        for l in crate::link_check::scan(html).links {
+        for l in crate::passes::links::scan(html).links {
             if (l.starts_with("http://") || l.starts_with("https://"))
                 && !l.starts_with(&built.config.base_url)
             {
@@ -124,36 +105,6 @@ fn external_links(built: &Built) -> Vec<Diagnostic> {
             })
         })
         .collect()
-}
-
-/// `sprout stamp FILE...`: record the source hash in each translation.
-pub fn stamp(root: &Path, files: &[PathBuf]) -> Result<()> {
-    let config = Config::load(root).map_err(|d| {
-        anyhow::anyhow!(
-            "{}",
-            d.items()
-                .iter()
-                .map(|d| d.to_string())
-                .collect::<Vec<_>>()
-                .join("\n")
-        )
-    })?;
-    let langs: Vec<String> = config
-        .languages
-        .iter()
-        .skip(1)
-        .map(|l| l.code.clone())
-        .collect();
-    for f in files {
-        let path = if f.is_absolute() || f.exists() {
-            f.clone()
-        } else {
-            root.join(f)
-        };
-        let hash = translations::stamp(&path, &langs)?;
-        println!("stamped {} ({hash})", f.display());
-    }
-    Ok(())
 }
 
 #[cfg(test)]

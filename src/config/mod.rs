@@ -1,6 +1,8 @@
 //! `config.toml`: the raw, strictly parsed file (unknown keys rejected by name) and the checked
 //! `Config` the rest of the generator reads (languages resolved, URLs normalised).
 
+pub mod strict;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -8,8 +10,8 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use crate::config::strict::{Origin, from_toml};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::strict::{Origin, from_toml};
 
 /// What the generator is doing; exposed to templates as `config.mode`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
@@ -137,7 +139,7 @@ struct RawConfig {
     extra: toml::Table,
     /// sprout extension: what one page may cost (see `limits.rs`).
     #[serde(default)]
-    limits: crate::limits::Limits,
+    limits: crate::passes::limits::Limits,
 }
 
 fn yes() -> bool {
@@ -195,7 +197,7 @@ pub struct Config {
     /// Root-relative links end in `index.html` and are rewritten relative (for `file://`).
     pub relative: bool,
     /// sprout's `[limits]`: what one page may cost.
-    pub limits: crate::limits::Limits,
+    pub limits: crate::passes::limits::Limits,
 }
 
 impl Config {
@@ -289,7 +291,7 @@ impl Config {
             "extra": self.extra,
             "mode": self.mode,
             "theme": self.theme,
-            "content_security_policy": crate::headers::CSP_META,
+            "content_security_policy": crate::passes::headers::CSP_META,
             "relative": self.relative,
         })
     }

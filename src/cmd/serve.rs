@@ -23,9 +23,9 @@ use notify_debouncer_full::{DebouncedEvent, Debouncer, RecommendedCache, new_deb
 use tokio::sync::broadcast;
 use tokio_stream::wrappers::BroadcastStream;
 
-use crate::build::{BuildOptions, Cancel, build};
 use crate::config::Mode;
 use crate::output::Output;
+use crate::pipeline::{BuildOptions, Cancel, build};
 
 /// Paths the server owns, under the site's base path.
 const RELOAD_JS: &str = "__sprout/livereload.js";
@@ -370,7 +370,7 @@ fn respond(status: StatusCode, file: &str, bytes: Vec<u8>, base: &str) -> Respon
     let mut r = typed(status, &mime, body);
     r.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    for (k, v) in crate::headers::HEADERS {
+    for (k, v) in crate::passes::headers::HEADERS {
         if let (Ok(k), Ok(v)) = (
             header::HeaderName::from_bytes(k.as_bytes()),
             HeaderValue::from_str(v),
@@ -378,7 +378,7 @@ fn respond(status: StatusCode, file: &str, bytes: Vec<u8>, base: &str) -> Respon
             r.headers_mut().insert(k, v);
         }
     }
-    if let Ok(v) = HeaderValue::from_str(crate::headers::CSP) {
+    if let Ok(v) = HeaderValue::from_str(crate::passes::headers::CSP) {
         r.headers_mut().insert(header::CONTENT_SECURITY_POLICY, v);
     }
     r

@@ -9,12 +9,12 @@ use rayon::prelude::*;
 use regex::Regex;
 use tera::{Context, Tera};
 
-use crate::build::Cancel;
 use crate::content::{ItemRef, Rendered, Site};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::{self, InternalLink, Settings};
+use crate::pipeline::Cancel;
+use crate::templates::values::Values;
 use crate::templates::{Shared, ShortcodeRenderer, Templates};
-use crate::values::Values;
 
 /// One document's rendered Markdown and the `@/` links in it.
 struct Done {
@@ -146,7 +146,7 @@ fn render_one(
         return Err(vec![Diagnostic::error(&shown, format!(
             "the Markdown of this page is {} bytes, more than the limit; split it into several pages, or {}",
             body.len(),
-            crate::limits::raise("max_page_bytes", max_bytes)
+            crate::passes::limits::raise("max_page_bytes", max_bytes)
         )).at(body_line, 1)]);
     }
     match markdown::render(body, &settings, Some(&renderer)) {

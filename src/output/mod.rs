@@ -1,6 +1,8 @@
 //! The built site in memory (path → bytes or a file to copy), HTML minification, and the
 //! atomic write that replaces the output folder only when everything is ready.
 
+pub mod statics;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};

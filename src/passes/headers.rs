@@ -71,7 +71,7 @@ mod readme {
     /// The README's nginx snippet must send exactly the headers `_headers` sends.
     #[test]
     fn readme_nginx_snippet_matches_the_headers_file() {
-        let readme = include_str!("../README.md");
+        let readme = include_str!("../../README.md");
         assert!(
             readme.contains(&format!(
                 "add_header Content-Security-Policy \"{CSP}\" always;"

@@ -10,11 +10,14 @@ use std::time::{Duration, Instant};
 use crate::config::{Config, Mode};
 use crate::content::{self, LoadOptions, Site, translations};
 use crate::diagnostics::{BuildFailed, Diagnostic, Diagnostics};
+use crate::indicators;
+use crate::markdown::prerender;
 use crate::output::Output;
+use crate::output::statics;
+use crate::passes::{headers, links, relative, search};
 use crate::render::Renderer;
+use crate::templates::values::Values;
 use crate::templates::{Shared, Templates};
-use crate::values::Values;
-use crate::{headers, indicators, link_check, prerender, relative, search, statics};
 
 /// What to build and how.
 #[derive(Debug, Clone)]
@@ -162,12 +165,12 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildFailed> {
     // Before anything reads the pages as trees (links, search, minify): a page past a limit
     // stops the build here, in `check` mode too.
     let too_big = steps.run("limits", || {
-        crate::limits::check_output(&output, &config.limits, &sources)
+        crate::passes::limits::check_output(&output, &config.limits, &sources)
     });
     if !too_big.is_empty() {
         return Err(failed(too_big.into_iter().collect()));
     }
-    findings.extend(steps.run("links", || link_check::check(&output, &config, &sources)));
+    findings.extend(steps.run("links", || links::check(&output, &config, &sources)));
     if opts.mode != Mode::Check && findings.iter().any(Diagnostic::is_error) {
         return Err(failed(findings.into_iter().collect()));
     }

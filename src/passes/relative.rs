@@ -4,8 +4,8 @@
 use lol_html::{RewriteStrSettings, element};
 
 use crate::config::Config;
-use crate::link_check::internal_target;
 use crate::output::{Output, file_for};
+use crate::passes::links::internal_target;
 
 pub fn rewrite(output: &mut Output, config: &Config) {
     let base_path = config.base_path();
@@ -14,7 +14,7 @@ pub fn rewrite(output: &mut Output, config: &Config) {
 
 /// Rewrite the links of one page at output path `file`.
 pub fn rewrite_page(file: &str, html: &str, config: &Config, base_path: &str) -> String {
-    let fix = |v: &str| relative_url(&crate::link_check::decode(v), file, config, base_path);
+    let fix = |v: &str| relative_url(&crate::passes::links::decode(v), file, config, base_path);
     let settings = RewriteStrSettings::new()
         .append_element_content_handler(element!(
             "a[href], area[href], link[href]:not([rel=canonical]):not([rel=alternate])",

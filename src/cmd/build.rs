@@ -1,0 +1,58 @@
+//! `sprout build`: run the pipeline, print its findings (and `--timings`), then write the
+//! output folder atomically and print one summary line.
+
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+
+use crate::pipeline::{BuildOptions, Built, build};
+
+/// Run `build`; `Ok(false)` when the site has errors (nothing is written then).
+pub fn run(opts: &BuildOptions, timings: bool) -> Result<bool> {
+    let start = Instant::now();
+    let built = match build(opts) {
+        Ok(b) => b,
+        Err(failed) => {
+            eprintln!("{failed}");
+            return Ok(false);
+        }
+    };
+    for w in &built.findings {
+        eprintln!("{w}");
+    }
+    let write = Instant::now();
+    built.output.write_atomic(&built.output_dir)?;
+    if timings {
+        for (step, d) in &built.timings {
+            eprintln!("{step:>16}: {:>7.1} ms", d.as_secs_f64() * 1000.0);
+        }
+        eprintln!(
+            "{:>16}: {:>7.1} ms",
+            "write",
+            write.elapsed().as_secs_f64() * 1000.0
+        );
+    }
+    if built.translations.problems().next().is_some() {
+        eprintln!("{}", built.translations);
+    }
+    println!("{}", summary_line(&built, start.elapsed()));
+    Ok(true)
+}
+
+/// The one line a build prints: counts per language and the time taken.
+pub fn summary_line(built: &Built, elapsed: Duration) -> String {
+    let langs: Vec<String> = built
+        .summary
+        .per_language
+        .iter()
+        .map(|(l, p, s)| format!("{l}: {p} pages, {s} sections"))
+        .collect();
+    format!(
+        "built {} + {} generated pages, {} files in {} in {:.2}s",
+        langs.join("; "),
+        built.summary.generated,
+        built.summary.files,
+        built.output_dir.display(),
+        elapsed.as_secs_f64()
+    )
+}
