@@ -40,7 +40,7 @@ impl Default for Limits {
 /// The sentence every limit error ends with: which knob to turn, and where.
 pub fn raise(knob: &str, value: usize) -> String {
     format!(
-        "if the page really needs more, raise `{knob}` (now {value}) under [limits] in config.toml"
+        "if the page really needs more, set a higher `{knob}` (now {value}) under [limits] in config.toml"
     )
 }
 
