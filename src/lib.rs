@@ -13,6 +13,7 @@ pub mod markdown;
 pub mod output;
 pub mod passes;
 pub mod pipeline;
+pub mod policy;
 pub mod render;
 pub mod slugs;
 pub mod templates;

@@ -1,5 +1,6 @@
 //! The `sprout` binary: parse the command line, dispatch to `sprout::cmd`, and turn the
-//! result into an exit code.
+//! result into an exit code: 0 built, 1 the site has problems (reported above), 2 sprout itself
+//! could not run (a folder it cannot write, a port it cannot open).
 
 use std::process::ExitCode;
 
@@ -13,10 +14,10 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> ExitCode {
     match sprout::cmd::run(sprout::cli::Cli::parse()) {
         Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::FAILURE,
+        Ok(false) => ExitCode::from(1),
         Err(e) => {
-            eprintln!("{e:#}");
-            ExitCode::FAILURE
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
         }
     }
 }

@@ -4,11 +4,11 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::config::{Config, Mode};
 use crate::content::{self, LoadOptions, Site, translations};
+pub use crate::diagnostics::Cancel;
 use crate::diagnostics::{BuildFailed, Diagnostic, Diagnostics};
 use crate::indicators;
 use crate::markdown::prerender;
@@ -31,21 +31,6 @@ pub struct BuildOptions {
     pub relative: bool,
     /// Set by `serve` when a newer edit makes this build pointless.
     pub cancel: Cancel,
-}
-
-/// A flag a running build checks between steps and between pages; once set, the build stops
-/// with a "cancelled" error. The default is never set.
-#[derive(Debug, Clone, Default)]
-pub struct Cancel(Arc<AtomicBool>);
-
-impl Cancel {
-    pub fn cancel(&self) {
-        self.0.store(true, Ordering::Relaxed);
-    }
-
-    pub fn is_cancelled(&self) -> bool {
-        self.0.load(Ordering::Relaxed)
-    }
 }
 
 impl BuildOptions {
@@ -161,6 +146,7 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildFailed> {
     });
     steps.run("static", || statics::add(&opts.root, &config, &mut output));
     steps.run("headers", || headers::add(&config, &mut output));
+    findings.extend(output.take_problems());
     let sources = sources(&site, &virtuals);
     // Before anything reads the pages as trees (links, search, minify): a page past a limit
     // stops the build here, in `check` mode too.
@@ -178,9 +164,16 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildFailed> {
     steps
         .run("search", || search::index(&site, &mut output))
         .map_err(failed)?;
+    let collisions = output.take_problems();
+    if !collisions.is_empty() {
+        return Err(failed(collisions.into_iter().collect()));
+    }
     steps.go_on()?;
     if opts.relative {
-        steps.run("relative", || relative::rewrite(&mut output, &config));
+        let unwritable = steps.run("relative", || relative::rewrite(&mut output, &config));
+        if !unwritable.is_empty() {
+            return Err(failed(unwritable.into_iter().collect()));
+        }
     }
     if config.minify_html {
         steps.run("minify", || output.minify_html());
@@ -218,7 +211,12 @@ fn placeholder_base_url(config: &Config) -> Option<Diagnostic> {
 fn load_config(opts: &BuildOptions) -> Result<Config, Diagnostics> {
     let mut config = Config::load(&opts.root)?;
     if let Some(url) = &opts.base_url {
-        config.base_url = url.trim_end_matches('/').to_string();
+        config.base_url = crate::config::check_base_url(url).map_err(|why| {
+            Diagnostics::from_iter([Diagnostic::error(
+                "--base-url",
+                format!("`--base-url` {why}"),
+            )])
+        })?;
     }
     config.mode = opts.mode;
     config.relative = opts.relative;
@@ -226,7 +224,7 @@ fn load_config(opts: &BuildOptions) -> Result<Config, Diagnostics> {
 }
 
 /// Which content file made each output page, so link problems name a file an author edits.
-fn sources(site: &Site, virtuals: &[crate::render::VirtualPage]) -> HashMap<String, PathBuf> {
+fn sources(site: &Site, virtuals: &[crate::content::VirtualPage]) -> HashMap<String, PathBuf> {
     let mut map = HashMap::new();
     for p in &site.pages {
         map.insert(

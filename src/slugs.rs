@@ -1,7 +1,17 @@
 //! Turning titles, file names and taxonomy terms into URL segments and anchors, with Zola's
 //! three `[slugify]` strategies.
 
-use crate::config::SlugifyStrategy;
+use serde::{Deserialize, Serialize};
+
+/// How a string becomes a URL segment or an anchor (Zola's `[slugify]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum SlugifyStrategy {
+    #[default]
+    On,
+    Safe,
+    Off,
+}
 
 /// Slug for a path segment or taxonomy term.
 pub fn slugify(s: &str, strategy: SlugifyStrategy) -> String {

@@ -69,6 +69,11 @@ impl Failed {
 /// Copy the case, add a previous `public/`, run `sprout build`, and check what every failed
 /// build must guarantee.
 fn run(case: &str) -> Failed {
+    run_with(case, &[])
+}
+
+/// `run` with more arguments for `sprout build`.
+fn run_with(case: &str, args: &[&str]) -> Failed {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("site");
     let src = invalid(case);
@@ -93,14 +98,16 @@ fn run(case: &str) -> Failed {
         .arg("build")
         .arg("--root")
         .arg(&root)
+        .args(args)
         .output()
         .expect("run sprout");
     let stderr = String::from_utf8_lossy(&out.stderr).to_string();
     let stdout = String::from_utf8_lossy(&out.stdout).to_string();
 
-    assert!(
-        !out.status.success(),
-        "{case}: the build should fail\nstdout:\n{stdout}\nstderr:\n{stderr}"
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{case}: a site with problems must exit with 1\nstdout:\n{stdout}\nstderr:\n{stderr}"
     );
     assert!(
         !stderr.contains("panicked"),
@@ -185,6 +192,95 @@ fn unknown_config_key() {
         case: "unknown_config_key",
         at: "config.toml:2:1: error:",
         says: &["titel", "did you mean `title`?"],
+        hint: HINT,
+    });
+}
+
+#[test]
+fn config_errors_point_at_the_offending_key() {
+    // Regression: errors were placed at the first mention of a word anywhere in the file, so a
+    // bad `base_url` (line 2) and a duplicate taxonomy (line 4) were both reported at line 1,
+    // where a comment mentions them.
+    let failed = run("config_key_lines");
+    let errors = failed.errors();
+    assert!(
+        errors
+            .iter()
+            .any(|l| l.starts_with("config.toml:2:") && l.contains("`base_url`")),
+        "{errors:#?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|l| l.starts_with("config.toml:4:") && l.contains("`tags`")),
+        "{errors:#?}"
+    );
+    assert!(
+        !errors.iter().any(|l| l.starts_with("config.toml:1:")),
+        "{errors:#?}"
+    );
+}
+
+#[test]
+fn every_unknown_config_key_is_reported_in_one_run() {
+    // Regression: serde stops at the first unknown key, so each run showed only one.
+    let failed = run("unknown_config_keys");
+    let errors = failed.errors();
+    assert!(
+        errors
+            .iter()
+            .any(|l| l.starts_with("config.toml:2:1: error:") && l.contains("`titel`")),
+        "{errors:#?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|l| l.starts_with("config.toml:5:1: error:") && l.contains("`insert_anchors`")),
+        "{errors:#?}"
+    );
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+}
+
+#[test]
+fn base_url_from_the_command_line_is_checked_like_the_config_value() {
+    // Regression: `--base-url` was taken as given, so `example.org` built a site whose QR
+    // codes, feeds and sitemap pointed nowhere.
+    let failed = run_with("base_url_flag", &["--base-url", "example.org"]);
+    let errors = failed.errors();
+    assert!(
+        errors
+            .iter()
+            .any(|l| l.starts_with("--base-url: error:") && l.contains("http")),
+        "{errors:#?}"
+    );
+}
+
+#[test]
+fn sprout_that_cannot_write_exits_with_2_not_1() {
+    // A problem in the site exits with 1 (every `check` above); sprout itself failing (here:
+    // an output folder below a regular file) exits with 2.
+    let tmp = tempfile::tempdir().unwrap();
+    let blocker = tmp.path().join("file");
+    fs::write(&blocker, "not a folder").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_sprout"))
+        .args(["build", "--root"])
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/minimal"))
+        .arg("--output-dir")
+        .arg(blocker.join("public"))
+        .output()
+        .expect("run sprout");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("error:"), "{stderr}");
+}
+
+#[test]
+fn static_file_at_a_page_path() {
+    // Regression: a static file at a page's output path silently replaced the page.
+    check(Expect {
+        case: "static_over_page",
+        at: "static/page/index.html: error:",
+        says: &["`page/index.html`", "content/page.md"],
         hint: HINT,
     });
 }
@@ -358,6 +454,17 @@ fn alias_colliding_with_a_page() {
         case: "alias_collision",
         at: "content/other.md:3:",
         says: &["content/page.md", "/page/"],
+        hint: HINT,
+    });
+}
+
+#[test]
+fn empty_taxonomy_term() {
+    // Regression: `tags = ["a", ""]` wrote the empty term's page over the `/tags/` list page.
+    check(Expect {
+        case: "empty_taxonomy_term",
+        at: "content/page.md:4:",
+        says: &["`tags`", "empty URL segment"],
         hint: HINT,
     });
 }

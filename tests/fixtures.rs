@@ -1183,3 +1183,20 @@ fn ignored_content_and_static_files_are_left_out() {
         "{files:?}"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// pager-number: a paginated section named `2`
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn page_one_of_a_section_named_with_a_number_redirects_to_the_section() {
+    // Regression: the page-1 redirect was made by replacing `/2/` in the second pager's URL,
+    // so a section at `/2/` got its redirect at `/1/page/1/`.
+    let site = Site::build("pager-number");
+    assert!(site.exists("2/page/2/index.html"), "{:?}", site.files());
+    assert!(!site.exists("1/page/1/index.html"), "{:?}", site.files());
+    assert_eq!(
+        redirect_target(&site.read("2/page/1/index.html")).as_deref(),
+        Some("https://example.org/2/")
+    );
+}

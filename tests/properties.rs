@@ -6,9 +6,10 @@ use std::path::Path;
 
 use proptest::prelude::*;
 use serde_json::Value;
-use sprout::config::{AnchorLinks, MarkdownConfig, SlugifyStrategy};
+use sprout::config::{AnchorLinks, MarkdownConfig};
 use sprout::content::front_matter::split;
 use sprout::markdown::{Renderer, Settings, ShortcodeKind, render};
+use sprout::slugs::SlugifyStrategy;
 
 /// Text that looks like content files: delimiters, keys, links, shortcodes, CJK, line endings.
 fn content() -> impl Strategy<Value = String> {

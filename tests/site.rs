@@ -187,7 +187,7 @@ fn goals_with_numbers_link_to_their_indicator_pages() {
 #[test]
 fn practical_pages_keep_their_promises() {
     let qr = Regex::new(r#"<svg[^>]* class="?qr"#).unwrap();
-    for (section, min) in [("guidance", 10), ("safety", 14)] {
+    for (section, min) in [("guidance", 10), ("safety", 14), ("ages", 5)] {
         let pages = content_files(section, ".md");
         assert!(
             pages.len() >= min,
@@ -236,6 +236,63 @@ fn age_pages_list_what_a_parent_of_a_four_year_old_needs() {
     }
     assert!(html("en/age/3-6/index.html").contains("https://example.org/en/safety/drowning/"));
     assert!(html("audience/schools/index.html").contains("https://example.org/safety/bullying/"));
+}
+
+#[test]
+fn a_parent_of_a_three_year_old_finds_checks_warning_signs_and_risks_from_the_home_page() {
+    for (prefix, home, checks, signs) in [
+        ("", "index.html", "36月龄", "尽快看儿童保健医生"),
+        (
+            "en/",
+            "en/index.html",
+            "36 months",
+            "See a child health doctor soon",
+        ),
+    ] {
+        let ages = format!("https://example.org/{prefix}ages/");
+        assert!(html(home).contains(&ages), "{home} does not link to {ages}");
+        let index = html(&format!("{prefix}ages/index.html"));
+        for band in ["0-1", "1-3", "3-6", "6-12", "12-18"] {
+            assert!(
+                index.contains(&format!("{ages}{band}/")),
+                "{ages} lacks {band}"
+            );
+        }
+        let h = html(&format!("{prefix}ages/1-3/index.html"));
+        assert!(h.contains(checks), "/{prefix}ages/1-3/: no 36-month check");
+        assert!(h.contains(signs), "/{prefix}ages/1-3/: no warning signs");
+        for id in [
+            "milestones",
+            "warning-signs",
+            "checks-vaccines",
+            "safety",
+            "emergency",
+        ] {
+            assert!(
+                h.contains(&format!("id={id}")) || h.contains(&format!("id=\"{id}\"")),
+                "/{prefix}ages/1-3/: no #{id} section"
+            );
+        }
+        for risk in [
+            "drowning",
+            "falls",
+            "burns-scalds",
+            "poisoning",
+            "choking-suffocation",
+        ] {
+            let link = format!("/{prefix}safety/{risk}/#age-0-3");
+            assert!(h.contains(&link), "/{prefix}ages/1-3/ lacks {link}");
+        }
+        assert!(
+            h.contains("tel:120"),
+            "/{prefix}ages/1-3/: 120 is not a tap-to-call link"
+        );
+        let older = html(&format!("{prefix}ages/3-6/index.html"));
+        assert!(older.contains(&format!("/{prefix}safety/drowning/#age-3-6")));
+        assert!(older.contains(&format!(
+            "/{prefix}guidance/health-checks-vaccines/#schedule"
+        )));
+    }
 }
 
 #[test]
@@ -344,7 +401,7 @@ fn practical_pages_use_only_numbers_from_the_plan_or_the_national_figures() {
     allowed.insert("18".to_string());
     let strip = Regex::new(r"\(@/[^)]*\)|\{#[^}]*\}").unwrap();
     let mut found = Vec::new();
-    for section in ["guidance", "safety"] {
+    for section in ["guidance", "safety", "ages"] {
         for suffix in [".md", ".en.md"] {
             for f in content_files(section, suffix) {
                 let text =

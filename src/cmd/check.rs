@@ -8,16 +8,18 @@ use anyhow::Result;
 
 use crate::content::translations::Status;
 use crate::diagnostics::{Diagnostic, Severity};
+use crate::passes::urls::{self, Link};
 use crate::pipeline::{BuildOptions, Built, build};
 
-/// Run `check`; `Ok(false)` when any error was found.
+/// Run `check`; `Ok(false)` when any error was found. Diagnostics go to stderr as `build`'s
+/// do; the summary line goes to stdout.
 pub fn run(opts: &BuildOptions, external: bool) -> Result<bool> {
     let start = Instant::now();
     let built = match build(opts) {
         Ok(b) => b,
         Err(failed) => {
             for d in &failed.diagnostics {
-                println!("{d}");
+                eprintln!("{d}");
             }
             let errors = failed.diagnostics.iter().filter(|d| d.is_error()).count();
             println!(
@@ -36,7 +38,7 @@ pub fn run(opts: &BuildOptions, external: bool) -> Result<bool> {
         (a.severity, &a.file, a.line, &a.message).cmp(&(b.severity, &b.file, b.line, &b.message))
     });
     for f in &findings {
-        println!("{f}");
+        eprintln!("{f}");
     }
     let errors = findings
         .iter()
@@ -78,23 +80,29 @@ fn translation_findings(built: &Built) -> Vec<Diagnostic> {
 
 /// Ask every external link's server whether it exists (HEAD, then GET).
 fn external_links(built: &Built) -> Vec<Diagnostic> {
-    let mut urls: Vec<(String, String)> = Vec::new();
+    let base_path = built.config.base_path();
+    let mut external: Vec<(String, String)> = Vec::new();
     for (file, html) in built.output.html() {
-        for l in crate::passes::links::scan(html).links {
+        let Ok(scan) = crate::passes::links::scan(html) else {
+            // The link check has already reported this page.
+            continue;
+        };
+        for l in scan.links {
             if (l.starts_with("http://") || l.starts_with("https://"))
-                && !l.starts_with(&built.config.base_url)
+                && urls::classify(&l, file, &built.config, &base_path) == Link::External
             {
-                urls.push((l, file.to_string()));
+                external.push((l, file.to_string()));
             }
         }
     }
-    urls.sort();
-    urls.dedup_by(|a, b| a.0 == b.0);
+    external.sort();
+    external.dedup_by(|a, b| a.0 == b.0);
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_global(Some(Duration::from_secs(10)))
         .build()
         .into();
-    urls.iter()
+    external
+        .iter()
         .filter_map(|(url, file)| {
             let ok = agent.head(url).call().is_ok() || agent.get(url).call().is_ok();
             (!ok).then(|| {

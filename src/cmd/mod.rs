@@ -11,7 +11,8 @@ use crate::cli::{Cli, Command};
 use crate::config::Mode;
 use crate::pipeline::BuildOptions;
 
-/// Run the command `cli` names; `Ok(false)` when the site has problems.
+/// Run the command `cli` names; `Ok(false)` when the site has problems (exit code 1), `Err`
+/// when sprout itself could not run (exit code 2).
 pub fn run(cli: Cli) -> Result<bool> {
     match cli.command {
         Command::Build {
@@ -34,7 +35,7 @@ pub fn run(cli: Cli) -> Result<bool> {
             interface,
             port,
             drafts,
-        } => serve::serve(&cli.root, interface, port, drafts).map(|_| true),
+        } => serve::serve(&cli.root, interface, port, drafts),
         Command::Check { external, drafts } => {
             let opts = BuildOptions {
                 drafts,
@@ -43,6 +44,6 @@ pub fn run(cli: Cli) -> Result<bool> {
             };
             check::run(&opts, external)
         }
-        Command::Stamp { files } => stamp::stamp(&cli.root, &files).map(|_| true),
+        Command::Stamp { files } => stamp::stamp(&cli.root, &files),
     }
 }

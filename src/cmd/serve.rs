@@ -17,10 +17,10 @@ use axum::http::{HeaderValue, Request, Response, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::routing::get;
-use futures_util::StreamExt;
-use notify::{EventKind, RecursiveMode};
+use notify_debouncer_full::notify::{self, EventKind, RecursiveMode};
 use notify_debouncer_full::{DebouncedEvent, Debouncer, RecommendedCache, new_debouncer};
 use tokio::sync::broadcast;
+use tokio_stream::StreamExt;
 use tokio_stream::wrappers::BroadcastStream;
 
 use crate::config::Mode;
@@ -47,19 +47,18 @@ struct AppState {
     events: broadcast::Sender<String>,
 }
 
-/// Run the server until interrupted.
-pub fn serve(root: &Path, interface: IpAddr, port: u16, drafts: bool) -> Result<()> {
+/// Run the server until interrupted; `Ok(false)` when `config.toml` has problems (reported).
+pub fn serve(root: &Path, interface: IpAddr, port: u16, drafts: bool) -> Result<bool> {
     let addr = SocketAddr::new(interface, port);
-    let config = crate::config::Config::load(root).map_err(|d| {
-        anyhow::anyhow!(
-            "{}",
-            d.items()
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("\n")
-        )
-    })?;
+    let config = match crate::config::Config::load(root) {
+        Ok(c) => c,
+        Err(problems) => {
+            for d in problems.items() {
+                eprintln!("{d}");
+            }
+            return Ok(false);
+        }
+    };
     let base_path = config.base_path();
     let origin = format!("http://{addr}{}", base_path.trim_end_matches('/'));
     let opts = BuildOptions {
@@ -93,7 +92,8 @@ pub fn serve(root: &Path, interface: IpAddr, port: u16, drafts: bool) -> Result<
         println!("serving the site at {origin}/ (Ctrl+C to stop)");
         axum::serve(listener, router(state))
             .await
-            .context("server stopped")
+            .context("server stopped")?;
+        Ok(true)
     })
 }
 
@@ -370,7 +370,7 @@ fn respond(status: StatusCode, file: &str, bytes: Vec<u8>, base: &str) -> Respon
     let mut r = typed(status, &mime, body);
     r.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    for (k, v) in crate::passes::headers::HEADERS {
+    for (k, v) in crate::policy::HEADERS {
         if let (Ok(k), Ok(v)) = (
             header::HeaderName::from_bytes(k.as_bytes()),
             HeaderValue::from_str(v),
@@ -378,21 +378,44 @@ fn respond(status: StatusCode, file: &str, bytes: Vec<u8>, base: &str) -> Respon
             r.headers_mut().insert(k, v);
         }
     }
-    if let Ok(v) = HeaderValue::from_str(crate::passes::headers::CSP) {
+    if let Ok(v) = HeaderValue::from_str(crate::policy::CSP) {
         r.headers_mut().insert(header::CONTENT_SECURITY_POLICY, v);
     }
     r
 }
 
-/// Add the live-reload script; only `serve` does this, never `build`.
+/// Add the live-reload script at the end of `<body>` (or of the document when it has none);
+/// only `serve` does this, never `build`. The bytes pass through lol_html untouched, so a page
+/// that is not UTF-8 keeps its text.
 pub fn inject_reload(html: Vec<u8>, base: &str) -> Vec<u8> {
     let tag = format!("<script src=\"{base}{RELOAD_JS}\" defer></script>");
-    let mut s = String::from_utf8(html).unwrap_or_default();
-    match s.rfind("</body>") {
-        Some(i) => s.insert_str(i, &tag),
-        None => s.push_str(&tag),
+    let mut out = Vec::with_capacity(html.len() + tag.len());
+    let mut placed = false;
+    let settings = lol_html::Settings::new().append_element_content_handler(lol_html::element!(
+        "body",
+        |el| {
+            el.append(&tag, lol_html::html_content::ContentType::Html);
+            placed = true;
+            Ok(())
+        }
+    ));
+    let rewritten = {
+        let mut rewriter =
+            lol_html::HtmlRewriter::new(settings, |c: &[u8]| out.extend_from_slice(c));
+        match rewriter.write(&html) {
+            Ok(()) => rewriter.end(),
+            Err(e) => Err(e),
+        }
+    };
+    if rewritten.is_err() {
+        // Serve the page as built rather than an empty one; the reload script goes last.
+        out = html;
+        placed = false;
     }
-    s.into_bytes()
+    if !placed {
+        out.extend_from_slice(tag.as_bytes());
+    }
+    out
 }
 
 /// Shown while the site has never built: the error, and the script that reloads once fixed.
@@ -436,11 +459,11 @@ fn redirect(to: &str) -> Response<HttpBody> {
 async fn events(
     state: AppState,
     current_error: Option<String>,
-) -> Sse<impl futures_util::Stream<Item = Result<Event, std::convert::Infallible>>> {
+) -> Sse<impl tokio_stream::Stream<Item = Result<Event, std::convert::Infallible>>> {
     let first = current_error.map(|e| format!("error:{e}"));
-    let initial = futures_util::stream::iter(first.into_iter().map(|m| Ok(message(&m))));
+    let initial = tokio_stream::iter(first.into_iter().map(|m| Ok(message(&m))));
     let updates = BroadcastStream::new(state.events.subscribe())
-        .filter_map(|m| async move { m.ok().map(|m| Ok(message(&m))) });
+        .filter_map(|m| m.ok().map(|m| Ok(message(&m))));
     Sse::new(initial.chain(updates)).keep_alive(KeepAlive::default())
 }
 
@@ -452,7 +475,7 @@ fn message(m: &str) -> Event {
 }
 
 /// Reload on a good rebuild; show the error over the page on a bad one.
-const RELOAD_SCRIPT: &str = r#"(function () {
+const RELOAD_SCRIPT: &str = r##"(function () {
   var src = document.currentScript && document.currentScript.src;
   var url = src ? src.replace(/livereload\.js$/, "events") : "/__sprout/events";
   var es = new EventSource(url);
@@ -463,13 +486,18 @@ const RELOAD_SCRIPT: &str = r#"(function () {
       box = document.createElement("pre");
       box.id = "sprout-error";
       box.setAttribute("role", "alert");
-      box.setAttribute("style", "position:fixed;inset:1rem;z-index:9999;margin:0;padding:1rem;overflow:auto;background:#fff;color:#8a0000;border:4px solid #8a0000;font:14px/1.4 monospace;white-space:pre-wrap");
+      // Styled through the CSSOM: the site's CSP (`style-src 'self'`) blocks style attributes.
+      Object.assign(box.style, {
+        position: "fixed", inset: "1rem", zIndex: "9999", margin: "0", padding: "1rem",
+        overflow: "auto", background: "#fff", color: "#8a0000", border: "4px solid #8a0000",
+        font: "14px/1.4 monospace", whiteSpace: "pre-wrap"
+      });
       document.body.appendChild(box);
     }
     box.textContent = "sprout: the last edit did not build; showing the last good version.\n\n" + e.data;
   });
 })();
-"#;
+"##;
 
 #[cfg(test)]
 mod tests {
@@ -487,7 +515,7 @@ mod tests {
 
     fn site_with(page: &str) -> Output {
         let mut o = Output::default();
-        o.insert_text("index.html", page.to_string());
+        o.insert_text("index.html", page.to_string(), "content/_index.md");
         o
     }
 
@@ -588,5 +616,39 @@ mod tests {
         assert!(
             out.contains("<script src=\"/kids/__sprout/livereload.js\" defer></script></body>")
         );
+    }
+
+    #[test]
+    fn reload_script_keeps_a_page_that_is_not_utf8() {
+        // Regression: a windows-1252 page (`é` is byte 0xE9) was served empty.
+        let page =
+            b"<html><head><meta charset=\"windows-1252\"></head><body><p>caf\xe9</p></body></html>";
+        let out = inject_reload(page.to_vec(), "/");
+        let text = String::from_utf8_lossy(&out);
+        assert!(out.windows(4).any(|w| w == b"caf\xe9"), "{text}");
+        assert!(
+            text.contains("<script src=\"/__sprout/livereload.js\" defer></script></body>"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn reload_script_goes_last_in_a_fragment_without_body() {
+        let out = String::from_utf8(inject_reload(b"<p>x</p>".to_vec(), "/")).unwrap();
+        assert_eq!(
+            out,
+            "<p>x</p><script src=\"/__sprout/livereload.js\" defer></script>"
+        );
+    }
+
+    #[test]
+    fn error_overlay_is_not_styled_by_a_style_attribute() {
+        // Regression: the overlay set a `style` attribute, which the site's own CSP
+        // (`style-src 'self'`, no 'unsafe-inline') blocks, so it showed unstyled.
+        assert!(crate::policy::CSP.contains("style-src 'self'"));
+        assert!(!crate::policy::CSP.contains("unsafe-inline"));
+        assert!(!RELOAD_SCRIPT.contains("\"style\""), "{RELOAD_SCRIPT}");
+        assert!(!RELOAD_SCRIPT.contains("cssText"), "{RELOAD_SCRIPT}");
+        assert!(RELOAD_SCRIPT.contains("box.style"), "{RELOAD_SCRIPT}");
     }
 }

@@ -8,32 +8,38 @@ use anyhow::Result;
 use crate::config::Config;
 use crate::content::translations;
 
-/// `sprout stamp FILE...`: record the source hash in each translation.
-pub fn stamp(root: &Path, files: &[PathBuf]) -> Result<()> {
-    let config = Config::load(root).map_err(|d| {
-        anyhow::anyhow!(
-            "{}",
-            d.items()
-                .iter()
-                .map(|d| d.to_string())
-                .collect::<Vec<_>>()
-                .join("\n")
-        )
-    })?;
+/// `sprout stamp FILE...`: record the source hash in each translation; `Ok(false)` when the
+/// configuration or a named file is not one the build accepts (each is reported).
+pub fn stamp(root: &Path, files: &[PathBuf]) -> Result<bool> {
+    let config = match Config::load(root) {
+        Ok(c) => c,
+        Err(problems) => {
+            for d in problems.items() {
+                eprintln!("{d}");
+            }
+            return Ok(false);
+        }
+    };
     let langs: Vec<String> = config
         .languages
         .iter()
         .skip(1)
         .map(|l| l.code.clone())
         .collect();
+    let mut all_stamped = true;
     for f in files {
         let path = if f.is_absolute() || f.exists() {
             f.clone()
         } else {
             root.join(f)
         };
-        let hash = translations::stamp(&path, &langs)?;
-        println!("stamped {} ({hash})", f.display());
+        match translations::stamp(&path, &langs) {
+            Ok(hash) => println!("stamped {} ({hash})", f.display()),
+            Err(e) => {
+                eprintln!("{}: error: {e:#}", f.display());
+                all_stamped = false;
+            }
+        }
     }
-    Ok(())
+    Ok(all_stamped)
 }

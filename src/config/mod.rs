@@ -1,6 +1,8 @@
 //! `config.toml`: the raw, strictly parsed file (unknown keys rejected by name) and the checked
 //! `Config` the rest of the generator reads (languages resolved, URLs normalised).
 
+pub mod limits;
+mod locate;
 pub mod strict;
 
 use std::collections::BTreeMap;
@@ -12,6 +14,8 @@ use serde_json::{Value, json};
 
 use crate::config::strict::{Origin, from_toml};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::slugs::SlugifyStrategy;
+use locate::Step;
 
 /// What the generator is doing; exposed to templates as `config.mode`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
@@ -21,16 +25,6 @@ pub enum Mode {
     Build,
     Serve,
     Check,
-}
-
-/// How a string becomes a URL segment or an anchor (Zola's `[slugify]`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum SlugifyStrategy {
-    #[default]
-    On,
-    Safe,
-    Off,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, Default)]
@@ -139,7 +133,7 @@ struct RawConfig {
     extra: toml::Table,
     /// sprout extension: what one page may cost (see `limits.rs`).
     #[serde(default)]
-    limits: crate::passes::limits::Limits,
+    limits: crate::config::limits::Limits,
 }
 
 fn yes() -> bool {
@@ -197,7 +191,7 @@ pub struct Config {
     /// Root-relative links end in `index.html` and are rewritten relative (for `file://`).
     pub relative: bool,
     /// sprout's `[limits]`: what one page may cost.
-    pub limits: crate::passes::limits::Limits,
+    pub limits: crate::config::limits::Limits,
 }
 
 impl Config {
@@ -219,7 +213,7 @@ impl Config {
             file,
             first_line: 1,
         };
-        let raw: RawConfig = from_toml(text, origin).map_err(|d| Diagnostics::from_iter([d]))?;
+        let raw = parse_reporting_every_unknown_key(text, origin)?;
         resolve(raw, text, file)
     }
 
@@ -291,31 +285,68 @@ impl Config {
             "extra": self.extra,
             "mode": self.mode,
             "theme": self.theme,
-            "content_security_policy": crate::passes::headers::CSP_META,
             "relative": self.relative,
         })
     }
 }
 
+/// serde stops at the first unknown key; blank each one out (offsets kept) and parse again, so
+/// one run reports them all, each at its own line.
+fn parse_reporting_every_unknown_key(text: &str, origin: Origin) -> Result<RawConfig, Diagnostics> {
+    let mut current = text.to_string();
+    let mut unknown = Diagnostics::default();
+    loop {
+        match from_toml::<RawConfig>(&current, origin) {
+            Ok(raw) if unknown.is_empty() => return Ok(raw),
+            Ok(_) => return Err(unknown),
+            Err(d) => {
+                let next = d
+                    .message
+                    .contains("is unknown")
+                    .then(|| locate::blank_key(&current, offset_of(&current, d.line, d.column)))
+                    .flatten();
+                unknown.push(d);
+                match next {
+                    Some(next) if unknown.items().len() < 100 => current = next,
+                    _ => return Err(unknown),
+                }
+            }
+        }
+    }
+}
+
+/// Byte offset of 1-based `line` and character `column` in `text`.
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    text[line_start..]
+        .char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(text.len(), |(i, _)| line_start + i)
+}
+
 fn resolve(raw: RawConfig, text: &str, file: &Path) -> Result<Config, Diagnostics> {
     let mut problems = Diagnostics::default();
-    let locate = |needle: &str| {
-        let off = text.find(needle).unwrap_or(0);
-        crate::diagnostics::line_col(text, off)
-    };
-    let err = |needle: &str, msg: String| {
-        let (l, c) = locate(needle);
+    // The first of `paths` the file has locates the error (a language may inherit a value).
+    let err_at = |paths: &[&[Step]], msg: String| {
+        let (l, c) = paths
+            .iter()
+            .find_map(|p| locate::position(text, p))
+            .unwrap_or((0, 0));
         Diagnostic::error(file, msg).at(l, c)
     };
+    let err = |path: &[Step], msg: String| err_at(&[path], msg);
 
-    let base_url = raw.base_url.trim_end_matches('/').to_string();
-    if !(base_url.starts_with("http://") || base_url.starts_with("https://") || base_url.is_empty())
-    {
-        problems.push(err(
-            "base_url",
-            format!("`base_url` = \"{}\" must start with http:// or https:// (e.g. \"https://example.org/children/\")", raw.base_url),
-        ));
-    }
+    let base_url = match check_base_url(&raw.base_url) {
+        Ok(url) => url,
+        Err(why) => {
+            problems.push(err(&[Step::Key("base_url")], format!("`base_url` {why}")));
+            String::new()
+        }
+    };
 
     let slugify = raw.slugify.clone();
     let mut taxonomies_default = raw.taxonomies.clone();
@@ -337,14 +368,14 @@ fn resolve(raw: RawConfig, text: &str, file: &Path) -> Result<Config, Diagnostic
     for (code, l) in &raw.languages {
         if code == &raw.default_language {
             problems.push(err(
-                &format!("[languages.{code}]"),
+                &[Step::Key("languages"), Step::Key(code)],
                 format!("[languages.{code}] repeats the default language; put its options at the top level of config.toml"),
             ));
             continue;
         }
         if !is_language_code(code) {
             problems.push(err(
-                &format!("[languages.{code}"),
+                &[Step::Key("languages"), Step::Key(code)],
                 format!(
                     "language code `{code}` is not valid; use a short code such as `en` or `zh`"
                 ),
@@ -367,12 +398,25 @@ fn resolve(raw: RawConfig, text: &str, file: &Path) -> Result<Config, Diagnostic
             translations: l.translations.clone(),
         });
     }
-    for l in &languages {
+    for (li, l) in languages.iter().enumerate() {
+        // The default language's options sit at the top level, the others' under [languages.x].
+        let under = |key: &'static str| -> Vec<Step> {
+            if li == 0 {
+                vec![Step::Key(key)]
+            } else {
+                vec![Step::Key("languages"), Step::Key(&l.code), Step::Key(key)]
+            }
+        };
         let mut seen = std::collections::BTreeSet::new();
-        for t in &l.taxonomies {
+        for (ti, t) in l.taxonomies.iter().enumerate() {
             if !seen.insert(&t.name) {
+                let path = [
+                    under("taxonomies"),
+                    vec![Step::Index(ti), Step::Key("name")],
+                ]
+                .concat();
                 problems.push(err(
-                    &t.name,
+                    &path,
                     format!(
                         "taxonomy `{}` is defined twice for language `{}`; keep one",
                         t.name, l.code
@@ -380,10 +424,12 @@ fn resolve(raw: RawConfig, text: &str, file: &Path) -> Result<Config, Diagnostic
                 ));
             }
         }
-        for f in &l.feed_filenames {
+        for (fi, f) in l.feed_filenames.iter().enumerate() {
             if !f.ends_with(".xml") {
-                problems.push(err(
-                    f,
+                let own = [under("feed_filenames"), vec![Step::Index(fi)]].concat();
+                let top = [Step::Key("feed_filenames"), Step::Index(fi)];
+                problems.push(err_at(
+                    &[&own, &top],
                     format!("feed file name `{f}` must end in .xml (atom.xml or rss.xml)"),
                 ));
             }
@@ -418,6 +464,24 @@ fn resolve(raw: RawConfig, text: &str, file: &Path) -> Result<Config, Diagnostic
     })
 }
 
+/// `base_url` from config.toml or `--base-url`, without its trailing slash; `Err` says what is
+/// wrong with it and how to write it.
+pub fn check_base_url(url: &str) -> Result<String, String> {
+    let trimmed = url.trim_end_matches('/');
+    let scheme = ["http://", "https://"]
+        .iter()
+        .find_map(|s| trimmed.strip_prefix(s));
+    match scheme {
+        Some(rest) if !rest.is_empty() && !rest.contains(char::is_whitespace) => {
+            Ok(trimmed.to_string())
+        }
+        None if trimmed.is_empty() => Ok(String::new()),
+        _ => Err(format!(
+            "\"{url}\" is not a web address; write it with http:// or https:// and a host (e.g. \"https://example.org/children/\")"
+        )),
+    }
+}
+
 fn set_taxonomy_slugs(taxonomies: &mut [TaxonomyConfig], strategy: SlugifyStrategy) {
     for t in taxonomies {
         t.slug = crate::slugs::slugify(&t.name, strategy);
@@ -434,23 +498,29 @@ fn is_language_code(code: &str) -> bool {
 
 fn globs(
     patterns: &[String],
-    key: &str,
-    err: &dyn Fn(&str, String) -> Diagnostic,
+    key: &'static str,
+    err: &dyn Fn(&[Step], String) -> Diagnostic,
     problems: &mut Diagnostics,
 ) -> GlobSet {
     let mut builder = GlobSetBuilder::new();
-    for p in patterns {
+    for (i, p) in patterns.iter().enumerate() {
         match Glob::new(p) {
             Ok(g) => {
                 builder.add(g);
             }
             Err(e) => problems.push(err(
-                p,
-                format!("`{key}` pattern `{p}` is not a valid glob ({e})"),
+                &[Step::Key(key), Step::Index(i)],
+                format!("`{key}` pattern `{p}` is not a valid glob ({e}); fix the pattern"),
             )),
         }
     }
-    builder.build().unwrap_or_else(|_| GlobSet::empty())
+    builder.build().unwrap_or_else(|e| {
+        problems.push(err(
+            &[Step::Key(key)],
+            format!("the `{key}` patterns cannot be used together ({e}); simplify them"),
+        ));
+        GlobSet::empty()
+    })
 }
 
 /// TOML → JSON for templates; dates and times become strings as Zola does.

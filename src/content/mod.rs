@@ -3,6 +3,7 @@
 
 pub mod file;
 pub mod front_matter;
+mod generated;
 mod library;
 mod load;
 pub mod sorting;
@@ -17,6 +18,7 @@ use serde::Serialize;
 use crate::config::Config;
 pub use file::FileInfo;
 pub use front_matter::{PageMeta, SectionMeta, SortBy};
+pub use generated::{VirtualPage, virtual_alternates};
 pub use load::{LoadOptions, load_site};
 pub use taxonomies::{Taxonomy, Term};
 

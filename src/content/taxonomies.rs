@@ -43,6 +43,10 @@ pub fn collect(config: &Config, pages: &[Page]) -> (Vec<Taxonomy>, Vec<Diagnosti
                 }
                 for name in page.meta.taxonomies.get(&kind.name).into_iter().flatten() {
                     let slug = slugify(name, config.slugify.taxonomies);
+                    if slug.is_empty() {
+                        problems.push(empty_term(page, &kind.name, name));
+                        continue;
+                    }
                     let term = terms.entry(slug.clone()).or_insert_with(|| {
                         let path = format!("{base}{slug}/");
                         Term {
@@ -89,6 +93,17 @@ pub fn collect(config: &Config, pages: &[Page]) -> (Vec<Taxonomy>, Vec<Diagnosti
         }
     }
     (out, problems)
+}
+
+/// A term without a URL segment would be written over the taxonomy's list page.
+fn empty_term(page: &Page, taxonomy: &str, name: &str) -> Diagnostic {
+    Diagnostic::error(
+        std::path::Path::new("content").join(&page.file.relative),
+        format!(
+            "taxonomy `{taxonomy}` has the term \"{name}\", which makes an empty URL segment; remove it or give the term a name with letters or digits"
+        ),
+    )
+    .at(page.key_line(taxonomy), 1)
 }
 
 /// Newest first, then undated pages by weight and title.

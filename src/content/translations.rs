@@ -174,18 +174,29 @@ pub fn stamp(translation: &Path, languages: &[String]) -> Result<String> {
 }
 
 /// Insert or replace `source_hash = "..."` in the `[extra]` table of TOML front matter, keeping
-/// the rest of the front matter as written (with `toml_edit`). `None` when the text does not
-/// start with TOML front matter that parses.
+/// the rest of the file as written (with `toml_edit`). The front matter is found by the same
+/// splitter the build uses, so every file the build accepts (a BOM, CRLF lines) can be
+/// stamped; CRLF front matter stays CRLF. `None` when the text has no TOML front matter that
+/// parses.
 pub fn set_source_hash(text: &str, hash: &str) -> Option<String> {
-    let rest = text.strip_prefix("+++\n")?;
-    let end = rest.find("\n+++")?;
-    let mut doc: toml_edit::DocumentMut = rest[..=end].parse().ok()?;
+    let split = super::front_matter::split(text, Path::new("")).ok()?;
+    if split.format != super::front_matter::Format::Toml {
+        return None;
+    }
+    let start = split.front_matter.as_ptr() as usize - text.as_ptr() as usize;
+    let end = start + split.front_matter.len();
+    let crlf = split.front_matter.contains("\r\n");
+    let mut doc: toml_edit::DocumentMut = split.front_matter.replace("\r\n", "\n").parse().ok()?;
     let extra = doc
         .entry("extra")
         .or_insert(toml_edit::Item::Table(toml_edit::Table::new()))
         .as_table_like_mut()?;
     extra.insert("source_hash", toml_edit::value(hash));
-    Some(format!("+++\n{}{}", doc, &rest[end + 1..]))
+    let mut front = doc.to_string();
+    if crlf {
+        front = front.replace('\n', "\r\n");
+    }
+    Some(format!("{}{front}{}", &text[..start], &text[end..]))
 }
 
 #[cfg(test)]
@@ -215,6 +226,21 @@ mod tests {
         assert_eq!(front(&s3)["extra"]["list"][0]["y"].as_integer(), Some(2));
         assert_eq!(front(&s3)["extra"]["source_hash"].as_str(), Some("h"));
         assert!(set_source_hash("no front matter", "h").is_none());
+    }
+
+    #[test]
+    fn stamp_accepts_crlf_front_matter_as_the_build_does() {
+        // Regression: stamp looked for `+++\n` itself and refused files saved with CRLF.
+        let t = "+++\r\ntitle = \"A\"\r\n+++\r\nbody\r\n";
+        assert!(super::super::front_matter::split(t, Path::new("a.en.md")).is_ok());
+        let s = set_source_hash(t, "abc").expect("CRLF front matter is stamped");
+        assert!(s.starts_with("+++\r\ntitle = \"A\"\r\n"), "{s:?}");
+        assert!(s.contains("source_hash = \"abc\"\r\n"), "{s:?}");
+        assert!(s.ends_with("+++\r\nbody\r\n"), "{s:?}");
+        assert!(
+            !s.replace("\r\n", "").contains('\n'),
+            "mixed line endings: {s:?}"
+        );
     }
 
     #[test]

@@ -101,7 +101,7 @@ pub fn number(v: f64) -> String {
 }
 
 fn esc(s: &str) -> String {
-    crate::markdown::escape_attr(s)
+    html_escape::encode_double_quoted_attribute(s).into_owned()
 }
 
 const MARKERS: [&str; 3] = ["circle", "square", "diamond"];

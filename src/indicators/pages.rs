@@ -10,8 +10,8 @@ use super::chart::{self, Chart, Series};
 use super::status::{goal_value, status};
 use super::{CITY, DOMAINS, Data, Indicator, Observation};
 use crate::content::{ItemRef, Site};
+use crate::content::{VirtualPage, virtual_alternates};
 use crate::output::{Body, Output};
-use crate::render::{VirtualPage, virtual_alternates};
 
 const DIR: &str = "indicators";
 
@@ -413,15 +413,18 @@ pub fn downloads(site: &Site, data: &Data, output: &mut Output) {
     output.insert(
         format!("{DIR}/indicators.json"),
         Body::Bytes(text.into_bytes()),
+        super::INDICATORS_FILE,
     );
     output.insert(
         format!("{DIR}/observations.csv"),
         Body::Bytes(csv_rows(data.observations.iter())),
+        super::OBSERVATIONS_FILE,
     );
     for i in &data.indicators {
         output.insert(
             format!("{DIR}/{}.csv", i.id),
             Body::Bytes(csv_rows(data.observations_of(&i.id))),
+            super::OBSERVATIONS_FILE,
         );
     }
 }

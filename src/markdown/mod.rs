@@ -13,8 +13,9 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, 
 use regex::Regex;
 use serde_json::Value;
 
-use crate::config::{AnchorLinks, MarkdownConfig, SlugifyStrategy};
+use crate::config::{AnchorLinks, MarkdownConfig};
 use crate::content::Heading;
+use crate::slugs::SlugifyStrategy;
 use shortcodes::Segment;
 use toc::IdAllocator;
 
@@ -335,7 +336,7 @@ impl<'s, 'a> State<'s, 'a> {
             offset: self.expanded.original(offset),
             message: format!(
                 "nesting deeper than {max} levels (block quotes, lists, emphasis or links inside each other); flatten it, or {}",
-                crate::passes::limits::raise("max_nesting", max)
+                crate::config::limits::raise("max_nesting", max)
             ),
         }
     }
@@ -548,18 +549,8 @@ fn plain_text(events: &[Event]) -> String {
     s
 }
 
-pub fn escape_attr(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            _ => out.push(c),
-        }
-    }
-    out
+fn escape_attr(s: &str) -> String {
+    html_escape::encode_double_quoted_attribute(s).into_owned()
 }
 
 #[cfg(test)]

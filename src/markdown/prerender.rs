@@ -1,18 +1,19 @@
 //! Rendering every page's and section's Markdown (shortcodes through Tera) into the `Site`,
 //! then checking that each `@/file.md#anchor` link lands on an anchor that exists.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
+use lol_html::{RewriteStrSettings, element};
 use rayon::prelude::*;
-use regex::Regex;
 use tera::{Context, Tera};
 
 use crate::content::{ItemRef, Rendered, Site};
+use crate::diagnostics::Cancel;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::{self, InternalLink, Settings};
-use crate::pipeline::Cancel;
 use crate::templates::values::Values;
 use crate::templates::{Shared, ShortcodeRenderer, Templates};
 
@@ -146,11 +147,23 @@ fn render_one(
         return Err(vec![Diagnostic::error(&shown, format!(
             "the Markdown of this page is {} bytes, more than the limit; split it into several pages, or {}",
             body.len(),
-            crate::passes::limits::raise("max_page_bytes", max_bytes)
+            crate::config::limits::raise("max_page_bytes", max_bytes)
         )).at(body_line, 1)]);
     }
     match markdown::render(body, &settings, Some(&renderer)) {
         Ok(md) => Ok(Done {
+            rendered: Rendered {
+                ids: ids_in(&md.html).map_err(|e| {
+                    vec![Diagnostic::error(
+                        &shown,
+                        format!("the HTML this page renders to cannot be read ({e}); check its shortcodes and raw HTML"),
+                    )]
+                })?,
+                links: md.internal_links.iter().map(|l| l.target.clone()).collect(),
+                content: md.html,
+                summary: md.summary,
+                toc: md.toc,
+            },
             item,
             problems: located(
                 md.problems.iter().map(|e| (e.offset, e.message.clone())),
@@ -158,13 +171,6 @@ fn render_one(
                 body_line,
                 &shown,
             ),
-            rendered: Rendered {
-                ids: ids_in(&md.html),
-                links: md.internal_links.iter().map(|l| l.target.clone()).collect(),
-                content: md.html,
-                summary: md.summary,
-                toc: md.toc,
-            },
             links: md.internal_links,
         }),
         Err(errs) => Err(located(
@@ -206,11 +212,19 @@ fn located(
     out
 }
 
-/// Every `id="..."` in a fragment of HTML (headings, shortcode output, footnotes).
-fn ids_in(html: &str) -> Vec<String> {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| Regex::new(r#"\sid="([^"]+)""#).expect("static regex"));
-    re.captures_iter(html).map(|c| c[1].to_string()).collect()
+/// Every `id` in a fragment of HTML (headings, shortcode output, footnotes), decoded.
+fn ids_in(html: &str) -> Result<Vec<String>, String> {
+    let ids = RefCell::new(Vec::new());
+    let settings =
+        RewriteStrSettings::new().append_element_content_handler(element!("[id]", |el| {
+            if let Some(id) = el.get_attribute("id") {
+                ids.borrow_mut()
+                    .push(html_escape::decode_html_entities(&id).into_owned());
+            }
+            Ok(())
+        }));
+    lol_html::rewrite_str(html, settings).map_err(|e| e.to_string())?;
+    Ok(ids.into_inner())
 }
 
 fn check_anchors(site: &Site, links: &[(ItemRef, Vec<InternalLink>)]) -> Vec<Diagnostic> {

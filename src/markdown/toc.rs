@@ -2,8 +2,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::config::SlugifyStrategy;
 use crate::content::Heading;
+use crate::slugs::SlugifyStrategy;
 use crate::slugs::slugify_anchor;
 
 /// Hands out unique heading ids within one document, as Zola does (`x`, `x-1`, `x-2`).

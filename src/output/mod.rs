@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 
+use crate::diagnostics::Diagnostic;
+
 /// The contents of one output file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Body {
@@ -18,24 +20,88 @@ pub enum Body {
     File(PathBuf),
 }
 
-/// Every file of the site, keyed by its path relative to the output folder (`plan/index.html`).
+/// One output file and what made it (`content/a.md`, `static/x.css`, `templates/404.html`).
+#[derive(Debug, Clone)]
+struct Entry {
+    body: Body,
+    source: PathBuf,
+}
+
+/// Every file of the site, keyed by its normalised path relative to the output folder
+/// (`plan/index.html`). Two sources writing one path is a problem, never a silent overwrite.
 #[derive(Debug, Default, Clone)]
 pub struct Output {
-    files: BTreeMap<String, Body>,
+    files: BTreeMap<String, Entry>,
+    problems: Vec<Diagnostic>,
 }
 
 impl Output {
-    pub fn insert(&mut self, path: impl Into<String>, body: Body) -> Option<Body> {
-        self.files.insert(path.into(), body)
+    /// Add a file made from `source`. A path taken by another source keeps the first file and
+    /// records a problem naming both (see `take_problems`).
+    pub fn insert(&mut self, path: impl AsRef<str>, body: Body, source: impl Into<PathBuf>) {
+        let source = source.into();
+        let Some(path) = self.normalise(path.as_ref(), &source) else {
+            return;
+        };
+        if let Some(first) = self.files.get(&path) {
+            if first.source != source || first.body != body {
+                self.problems.push(Diagnostic::error(
+                    &source,
+                    format!(
+                        "writes `{path}`, which {} also writes; give one of them another path (or remove one)",
+                        first.source.display()
+                    ),
+                ));
+            }
+            return;
+        }
+        self.files.insert(path, Entry { body, source });
     }
 
-    pub fn insert_text(&mut self, path: impl Into<String>, text: String) {
-        self.files
-            .insert(path.into(), Body::Bytes(text.into_bytes()));
+    pub fn insert_text(&mut self, path: impl AsRef<str>, text: String, source: impl Into<PathBuf>) {
+        self.insert(path, Body::Bytes(text.into_bytes()), source);
+    }
+
+    /// Add a file that deliberately takes the place of an earlier one (the site's static file
+    /// over the theme's of the same name).
+    pub fn replace(&mut self, path: impl AsRef<str>, body: Body, source: impl Into<PathBuf>) {
+        let source = source.into();
+        if let Some(path) = self.normalise(path.as_ref(), &source) {
+            self.files.insert(path, Entry { body, source });
+        }
+    }
+
+    /// What made the file at `path`.
+    pub fn source_of(&self, path: &str) -> Option<&Path> {
+        self.files.get(path).map(|e| e.source.as_path())
+    }
+
+    /// Collisions and bad paths recorded by `insert`, emptied.
+    pub fn take_problems(&mut self) -> Vec<Diagnostic> {
+        std::mem::take(&mut self.problems)
+    }
+
+    /// `/a//./b` → `a/b`; a path that climbs out of the output folder is a problem.
+    fn normalise(&mut self, path: &str, source: &Path) -> Option<String> {
+        let mut parts = Vec::new();
+        for seg in path.split(['/', '\\']) {
+            match seg {
+                "" | "." => {}
+                ".." => {
+                    self.problems.push(Diagnostic::error(
+                        source,
+                        format!("output path `{path}` leaves the output folder; remove the `..`"),
+                    ));
+                    return None;
+                }
+                s => parts.push(s),
+            }
+        }
+        Some(parts.join("/"))
     }
 
     pub fn get(&self, path: &str) -> Option<&Body> {
-        self.files.get(path)
+        self.files.get(path).map(|e| &e.body)
     }
 
     pub fn contains(&self, path: &str) -> bool {
@@ -55,12 +121,12 @@ impl Output {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Body)> {
-        self.files.iter().map(|(k, v)| (k.as_str(), v))
+        self.files.iter().map(|(k, v)| (k.as_str(), &v.body))
     }
 
     /// HTML pages as text, for checking and indexing.
     pub fn html(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.files.iter().filter_map(|(k, v)| match v {
+        self.files.iter().filter_map(|(k, v)| match &v.body {
             Body::Bytes(b) if k.ends_with(".html") => {
                 std::str::from_utf8(b).ok().map(|s| (k.as_str(), s))
             }
@@ -71,7 +137,7 @@ impl Output {
     /// Apply `f` to every HTML page in parallel.
     pub fn map_html(&mut self, f: impl Fn(&str, &str) -> String + Sync) {
         self.files.par_iter_mut().for_each(|(k, v)| {
-            if let Body::Bytes(b) = v
+            if let Body::Bytes(b) = &mut v.body
                 && k.ends_with(".html")
                 && let Ok(s) = std::str::from_utf8(b)
             {
@@ -82,7 +148,7 @@ impl Output {
 
     /// Read a file's bytes, from memory or from disk.
     pub fn read(&self, path: &str) -> Option<Vec<u8>> {
-        match self.files.get(path)? {
+        match &self.files.get(path)?.body {
             Body::Bytes(b) => Some(b.clone()),
             Body::File(p) => fs::read(p).ok(),
         }
@@ -91,7 +157,7 @@ impl Output {
     pub fn minify_html(&mut self) {
         let cfg = minify_config();
         self.files.par_iter_mut().for_each(|(k, v)| {
-            if let Body::Bytes(b) = v
+            if let Body::Bytes(b) = &mut v.body
                 && k.ends_with(".html")
             {
                 *b = minify_html::minify(b, &cfg);
@@ -148,7 +214,7 @@ impl Output {
         }
         self.files.par_iter().try_for_each(|(k, v)| {
             let target = dir.join(k);
-            match v {
+            match &v.body {
                 Body::Bytes(b) => fs::write(&target, b),
                 Body::File(src) => fs::copy(src, &target).map(|_| ()),
             }
@@ -205,8 +271,8 @@ mod tests {
         fs::create_dir_all(&dest).unwrap();
         fs::write(dest.join("stale.html"), "old").unwrap();
         let mut out = Output::default();
-        out.insert_text("index.html", "new".into());
-        out.insert_text("a/b/index.html", "deep".into());
+        out.insert_text("index.html", "new".into(), "a.md");
+        out.insert_text("a/b/index.html", "deep".into(), "b.md");
         out.write_atomic(&dest).unwrap();
         assert_eq!(fs::read_to_string(dest.join("index.html")).unwrap(), "new");
         assert!(!dest.join("stale.html").exists());
@@ -218,13 +284,40 @@ mod tests {
     #[test]
     fn minify_keeps_doctype_and_lang() {
         let mut out = Output::default();
-        out.insert_text("index.html", "<!DOCTYPE html>\n<html lang=\"zh-Hans\">\n<head><title>x</title></head>\n<body>  <p>a   b</p>  </body></html>".into());
+        out.insert_text("index.html", "<!DOCTYPE html>\n<html lang=\"zh-Hans\">\n<head><title>x</title></head>\n<body>  <p>a   b</p>  </body></html>".into(), "a.md");
         out.minify_html();
         let s = String::from_utf8(out.read("index.html").unwrap()).unwrap();
         assert!(s.to_ascii_lowercase().starts_with("<!doctype html>"), "{s}");
         assert!(
             s.contains("lang=zh-Hans") || s.contains("lang=\"zh-Hans\""),
             "{s}"
+        );
+    }
+
+    #[test]
+    fn two_sources_at_one_path_are_reported_by_name() {
+        let mut out = Output::default();
+        out.insert_text("/tags/index.html", "list".into(), "config.toml");
+        out.insert_text("tags//./index.html", "term".into(), "content/a.md");
+        out.insert_text("../up.html", "x".into(), "content/b.md");
+        let problems = out.take_problems();
+        assert_eq!(problems.len(), 2, "{problems:#?}");
+        let collision = problems[0].to_string();
+        assert!(collision.starts_with("content/a.md: error:"), "{collision}");
+        assert!(
+            collision.contains("`tags/index.html`") && collision.contains("config.toml"),
+            "{collision}"
+        );
+        assert!(problems[1].message.contains("leaves the output folder"));
+        assert_eq!(out.read("tags/index.html").unwrap(), b"list");
+        out.replace(
+            "tags/index.html",
+            Body::Bytes(b"new".to_vec()),
+            "static/tags/index.html",
+        );
+        assert_eq!(
+            out.source_of("tags/index.html"),
+            Some(Path::new("static/tags/index.html"))
         );
     }
 }

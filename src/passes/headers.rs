@@ -1,33 +1,9 @@
-//! Security headers: one Content-Security-Policy shared by the `_headers` file (Netlify,
-//! Cloudflare Pages), the README's nginx snippet and the theme's `<meta>` tag.
+//! The `_headers` file (Netlify, Cloudflare Pages) carrying the site's security policy from
+//! `crate::policy`.
 
 use crate::config::Config;
 use crate::output::Output;
-
-/// Everything from this site only; no inline scripts; WebAssembly allowed for search.
-macro_rules! csp_base {
-    () => {
-        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'self'"
-    };
-}
-
-/// The policy in the pages' `<meta>` tag, where `frame-ancestors` is not allowed.
-pub const CSP_META: &str = csp_base!();
-
-/// The header form also forbids framing the site.
-pub const CSP: &str = concat!(csp_base!(), "; frame-ancestors 'none'");
-
-/// Other headers every response should carry.
-pub const HEADERS: &[(&str, &str)] = &[
-    ("X-Content-Type-Options", "nosniff"),
-    ("Referrer-Policy", "strict-origin-when-cross-origin"),
-    ("X-Frame-Options", "DENY"),
-    (
-        "Permissions-Policy",
-        "camera=(), microphone=(), geolocation=(), interest-cohort=()",
-    ),
-    ("Cross-Origin-Opener-Policy", "same-origin"),
-];
+use crate::policy::{CSP, HEADERS};
 
 /// The `_headers` file for hosts that read it.
 pub fn headers_file(config: &Config) -> String {
@@ -41,7 +17,7 @@ pub fn headers_file(config: &Config) -> String {
 
 pub fn add(config: &Config, output: &mut Output) {
     if !output.contains("_headers") {
-        output.insert_text("_headers", headers_file(config));
+        output.insert_text("_headers", headers_file(config), "src/policy.rs");
     }
 }
 

@@ -1,48 +1,17 @@
-//! What one page may cost (`[limits]` in `config.toml`, a sprout extension): the size of its
-//! content file, how deeply its Markdown and its rendered HTML nest, and the size of its
-//! rendered HTML. Past a limit the build stops with an error naming the file and the knob.
+//! The per-page limits on rendered HTML (`[limits]`, see `config/limits.rs`): how deeply a
+//! page's elements nest and how big it is. Past a limit the build stops with an error naming
+//! the file and the knob.
 
 use std::cell::Cell;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::rc::Rc;
 
-use lol_html::{RewriteStrSettings, element};
-use rayon::prelude::*;
-use serde::Deserialize;
-
+use crate::config::limits::{Limits, raise};
 use crate::diagnostics::Diagnostic;
 use crate::output::Output;
-
-/// `[limits]`: every key optional; the defaults are far above any real page of the site.
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields, default)]
-pub struct Limits {
-    /// Bytes of one content file (front matter and Markdown).
-    pub max_page_bytes: usize,
-    /// Levels of nesting: Markdown containers (block quotes, lists, emphasis, links) and the
-    /// elements of each rendered HTML page, templates included.
-    pub max_nesting: usize,
-    /// Bytes of one rendered HTML page.
-    pub max_output_bytes: usize,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            max_page_bytes: 50_000_000,
-            max_nesting: 200,
-            max_output_bytes: 200_000_000,
-        }
-    }
-}
-
-/// The sentence every limit error ends with: which knob to turn, and where.
-pub fn raise(knob: &str, value: usize) -> String {
-    format!(
-        "if the page really needs more, set a higher `{knob}` (now {value}) under [limits] in config.toml"
-    )
-}
+use lol_html::{RewriteStrSettings, element};
+use rayon::prelude::*;
 
 /// Elements whose end tag HTML lets a page leave out (`<li>` before the next `<li>`): they are
 /// not counted, so a page that omits them is not measured as deeper than it is.
@@ -150,8 +119,8 @@ mod tests {
     #[test]
     fn too_deep_and_too_big_pages_name_the_knob() {
         let mut output = Output::default();
-        output.insert_text("deep/index.html", "<b>".repeat(300));
-        output.insert_text("big/index.html", "x".repeat(2_000));
+        output.insert_text("deep/index.html", "<b>".repeat(300), "content/deep.md");
+        output.insert_text("big/index.html", "x".repeat(2_000), "content/big.md");
         let limits = Limits {
             max_output_bytes: 1_000,
             ..Limits::default()

@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::output::{Output, file_for};
+use crate::passes::urls::{self, Link, decode};
 
 /// Links and ids of one HTML page.
 #[derive(Debug, Default, Clone)]
@@ -20,8 +21,8 @@ pub struct Scan {
     pub images_without_alt: Vec<String>,
 }
 
-/// Collect ids, link targets and alt-less images of a page.
-pub fn scan(html: &str) -> Scan {
+/// Collect ids, link targets and alt-less images of a page; `Err` when lol_html cannot read it.
+pub fn scan(html: &str) -> Result<Scan, String> {
     let scan = RefCell::new(Scan::default());
     let settings = RewriteStrSettings::new()
         .append_element_content_handler(element!("[id]", |el| {
@@ -36,34 +37,31 @@ pub fn scan(html: &str) -> Scan {
             }
             Ok(())
         }))
-        .append_element_content_handler(element!("a[href], link[href], area[href]", |el| {
-            if let Some(h) = el.get_attribute("href") {
-                scan.borrow_mut().links.push(decode(&h));
+        .append_element_content_handler(element!("img", |el| {
+            if !el.has_attribute("alt") {
+                let src = decode(&el.get_attribute("src").unwrap_or_default());
+                scan.borrow_mut().images_without_alt.push(src);
             }
             Ok(())
         }))
-        .append_element_content_handler(element!(
-            "img, script[src], iframe[src], source[src], video[src], audio[src]",
-            |el| {
-                let src = decode(&el.get_attribute("src").unwrap_or_default());
-                let mut s = scan.borrow_mut();
-                if el.tag_name() == "img" && !el.has_attribute("alt") {
-                    s.images_without_alt.push(src.clone());
-                }
-                if !src.is_empty() {
-                    s.links.push(src);
-                }
-                Ok(())
+        .append_element_content_handler(element!(urls::selector(), |el| {
+            let mut s = scan.borrow_mut();
+            for attr in urls::attributes_of(&el.tag_name()) {
+                let Some(value) = el.get_attribute(attr) else {
+                    continue;
+                };
+                let value = decode(&value);
+                s.links.extend(
+                    urls::urls_in(attr, &value)
+                        .into_iter()
+                        .filter(|u| !u.is_empty())
+                        .map(str::to_string),
+                );
             }
-        ));
-    // A page lol_html cannot parse has nothing we can check; the validator reports it.
-    let _ = lol_html::rewrite_str(html, settings);
-    scan.into_inner()
-}
-
-/// Attribute values as the browser sees them (`&#x2F;` is `/`): lol_html gives them raw.
-pub fn decode(value: &str) -> String {
-    html_escape::decode_html_entities(value).into_owned()
+            Ok(())
+        }));
+    lol_html::rewrite_str(html, settings).map_err(|e| e.to_string())?;
+    Ok(scan.into_inner())
 }
 
 /// Check every page of `output`. `sources` maps output files to the content that made them.
@@ -73,7 +71,23 @@ pub fn check(
     sources: &HashMap<String, PathBuf>,
 ) -> Vec<Diagnostic> {
     let pages: Vec<(&str, &str)> = output.html().collect();
-    let scans: HashMap<&str, Scan> = pages.par_iter().map(|(p, h)| (*p, scan(h))).collect();
+    let scanned: Vec<(&str, Result<Scan, String>)> =
+        pages.par_iter().map(|(p, h)| (*p, scan(h))).collect();
+    let mut unreadable = Vec::new();
+    let mut scans: HashMap<&str, Scan> = HashMap::new();
+    for (file, result) in scanned {
+        match result {
+            Ok(s) => {
+                scans.insert(file, s);
+            }
+            Err(e) => unreadable.push(Diagnostic::error(
+                format!("public/{file}"),
+                format!(
+                    "the link check cannot read this page ({e}); fix the template that writes it"
+                ),
+            )),
+        }
+    }
     let base_path = config.base_path();
     let mut findings: Vec<Diagnostic> = scans
         .par_iter()
@@ -94,71 +108,10 @@ pub fn check(
             out
         })
         .collect();
+    findings.extend(unreadable);
     findings.sort_by(|a, b| (&a.file, &a.message).cmp(&(&b.file, &b.message)));
     findings.dedup();
     findings
-}
-
-/// The site path a link points to, or `None` for links that leave the site.
-pub fn internal_target(
-    link: &str,
-    page_file: &str,
-    config: &Config,
-    base_path: &str,
-) -> Option<(String, Option<String>)> {
-    let link = link.trim();
-    if link.is_empty()
-        || link.starts_with("mailto:")
-        || link.starts_with("tel:")
-        || link.starts_with("data:")
-        || link.starts_with("javascript:")
-    {
-        return None;
-    }
-    let (without_frag, frag) = match link.split_once('#') {
-        Some((a, f)) => (a, Some(f.to_string())),
-        None => (link, None),
-    };
-    let without_query = without_frag.split('?').next().unwrap_or("");
-    let site_path = if let Some(rest) = without_query.strip_prefix(&config.base_url) {
-        format!("/{}", rest.trim_start_matches('/'))
-    } else if without_query.contains("://") || without_query.starts_with("//") {
-        return None;
-    } else if let Some(abs) = without_query.strip_prefix(base_path.trim_end_matches('/')) {
-        if without_query.starts_with('/') {
-            format!("/{}", abs.trim_start_matches('/'))
-        } else {
-            resolve_relative(page_file, without_query)
-        }
-    } else if without_query.starts_with('/') {
-        // Absolute but outside the base path: it cannot be ours.
-        return Some((format!("!{without_query}"), frag));
-    } else if without_query.is_empty() {
-        format!("/{}", page_file)
-    } else {
-        resolve_relative(page_file, without_query)
-    };
-    Some((site_path, frag))
-}
-
-/// Resolve `rel` against the folder of `page_file` (`en/plan/index.html`).
-fn resolve_relative(page_file: &str, rel: &str) -> String {
-    let mut parts: Vec<&str> = page_file.split('/').collect();
-    parts.pop();
-    for seg in rel.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            s => parts.push(s),
-        }
-    }
-    let mut p = format!("/{}", parts.join("/"));
-    if rel.ends_with('/') && !p.ends_with('/') {
-        p.push('/');
-    }
-    p
 }
 
 fn check_link(
@@ -169,12 +122,15 @@ fn check_link(
     config: &Config,
     base_path: &str,
 ) -> Option<String> {
-    let (path, frag) = internal_target(link, page_file, config, base_path)?;
-    if let Some(outside) = path.strip_prefix('!') {
-        return Some(format!(
-            "link `{link}` points to {outside}, outside the site's base path {base_path}; use get_url() or a relative link"
-        ));
-    }
+    let (path, frag) = match urls::classify(link, page_file, config, base_path) {
+        Link::Internal { path, fragment } => (path, fragment),
+        Link::OutsideBase { path } => {
+            return Some(format!(
+                "link `{link}` points to {path}, outside the site's base path {base_path}; use get_url() or a relative link"
+            ));
+        }
+        Link::External | Link::NotAPage => return None,
+    };
     let target = target_file(&path, output)?;
     let Some(target) = target else {
         return Some(format!(
@@ -225,12 +181,13 @@ mod tests {
 
     fn site() -> Output {
         let mut o = Output::default();
-        o.insert_text("index.html", "<a href=\"/plan/#goal-1\">x</a><a href=\"https://other.org/\">e</a><img src=\"/a.png\">".into());
+        o.insert_text("index.html", "<a href=\"/plan/#goal-1\">x</a><a href=\"https://other.org/\">e</a><img src=\"/a.png\">".into(), "a.md");
         o.insert_text(
             "plan/index.html",
             "<h2 id=\"goal-1\">g</h2><a href=\"../missing/\">m</a><a href=\"#nope\">n</a>".into(),
+            "plan.md",
         );
-        o.insert_text("a.png", String::new());
+        o.insert_text("a.png", String::new(), "a.png");
         o
     }
 
@@ -245,41 +202,36 @@ mod tests {
     }
 
     #[test]
-    fn base_path_is_respected() {
-        let c = config("https://x.org/children");
-        let bp = c.base_path();
-        assert_eq!(
-            internal_target("/children/plan/", "index.html", &c, &bp),
-            Some(("/plan/".into(), None))
-        );
-        assert_eq!(
-            internal_target("https://x.org/children/plan/#a", "index.html", &c, &bp),
-            Some(("/plan/".into(), Some("a".into())))
-        );
-        assert!(
-            internal_target("/plan/", "index.html", &c, &bp)
-                .unwrap()
-                .0
-                .starts_with('!')
-        );
-    }
-
-    #[test]
     fn escaped_attribute_values_are_decoded() {
-        let s = scan(r#"<a href="https:&#x2F;&#x2F;x.org&#x2F;a&#x2F;">a</a><p id="a&amp;b">"#);
+        let s = scan(r#"<a href="https:&#x2F;&#x2F;x.org&#x2F;a&#x2F;">a</a><p id="a&amp;b">"#)
+            .unwrap();
         assert_eq!(s.links, vec!["https://x.org/a/"]);
         assert!(s.ids.contains("a&b"));
     }
 
     #[test]
-    fn relative_links_resolve_from_the_page_folder() {
-        assert_eq!(
-            resolve_relative("en/plan/index.html", "../safety/"),
-            "/en/safety/"
+    fn media_and_srcset_links_are_checked() {
+        let mut o = Output::default();
+        o.insert_text(
+            "index.html",
+            r#"<video src="/clip.mp4" poster="/poster.png"></video><img alt="" src="/a.png" srcset="/a.png 1x, /a2.png 2x"><audio src="/talk.mp3"></audio><embed src="/doc.pdf">"#.into(),
+            "a.md",
         );
-        assert_eq!(
-            resolve_relative("en/plan/index.html", "health/index.html"),
-            "/en/plan/health/index.html"
-        );
+        o.insert_text("a.png", String::new(), "a.png");
+        let found = check(&o, &config("https://x.org"), &HashMap::new());
+        let msgs: Vec<String> = found.iter().map(|d| d.message.clone()).collect();
+        for missing in [
+            "/clip.mp4",
+            "/poster.png",
+            "/a2.png",
+            "/talk.mp3",
+            "/doc.pdf",
+        ] {
+            assert!(
+                msgs.iter().any(|m| m.contains(missing)),
+                "{missing}: {msgs:#?}"
+            );
+        }
+        assert_eq!(found.len(), 5, "{msgs:#?}");
     }
 }

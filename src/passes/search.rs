@@ -131,12 +131,12 @@ pub fn index(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
             if name == ENTRY {
                 entries.push(bytes);
             } else if !UNUSED.contains(&name.as_str()) {
-                output.insert(format!("pagefind/{name}"), Body::Bytes(bytes));
+                output.insert(format!("pagefind/{name}"), Body::Bytes(bytes), "pagefind");
             }
         }
     }
     let entry = merge_entries(&entries).map_err(fail)?;
-    output.insert(format!("pagefind/{ENTRY}"), Body::Bytes(entry));
+    output.insert(format!("pagefind/{ENTRY}"), Body::Bytes(entry), "pagefind");
     Ok(())
 }
 

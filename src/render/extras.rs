@@ -11,15 +11,15 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::{Output, file_for};
 
 pub fn add(r: &Renderer, output: &mut Output, problems: &mut Diagnostics) {
-    let mut push = |res: Result<(String, String), Diagnostic>| match res {
-        Ok((file, text)) => output.insert_text(file, text),
+    let mut push = |res: Made, source: &Path| match res {
+        Ok((file, text)) => output.insert_text(file, text, source),
         Err(d) => problems.push(d),
     };
-    for res in aliases(r) {
-        push(res);
+    for (res, source) in aliases(r) {
+        push(res, &source);
     }
     for res in feeds(r) {
-        push(res);
+        push(res, Path::new("config.toml"));
     }
     let cfg = &r.site.config;
     if cfg.generate_sitemap {
@@ -34,6 +34,7 @@ pub fn add(r: &Renderer, output: &mut Output, problems: &mut Diagnostics) {
                 Path::new("templates/sitemap.xml"),
             )
             .map(|s| ("sitemap.xml".to_string(), s)),
+            Path::new("templates/sitemap.xml"),
         );
     }
     if cfg.generate_robots_txt {
@@ -46,12 +47,16 @@ pub fn add(r: &Renderer, output: &mut Output, problems: &mut Diagnostics) {
                 Path::new("templates/robots.txt"),
             )
             .map(|s| ("robots.txt".to_string(), s)),
+            Path::new("templates/robots.txt"),
         );
     }
 }
 
 /// Redirect pages: front-matter aliases, `redirect_to` sections, and `/page/1/` of pagers.
-fn aliases(r: &Renderer) -> Vec<Result<(String, String), Diagnostic>> {
+/// A file rendered at an output path, or why it could not be.
+type Made = Result<(String, String), Diagnostic>;
+
+fn aliases(r: &Renderer) -> Vec<(Made, std::path::PathBuf)> {
     let site = r.site;
     let mut list: Vec<(String, String, String, std::path::PathBuf)> = Vec::new();
     for p in site.pages.iter().filter(|p| p.meta.render) {
@@ -87,8 +92,7 @@ fn aliases(r: &Renderer) -> Vec<Result<(String, String), Diagnostic>> {
             ));
         }
         if s.meta.paginate_by.is_some() {
-            let first =
-                paginate::pager_path(&s.path, &s.meta.paginate_path, 1).replace("/2/", "/1/");
+            let first = paginate::numbered_pager_path(&s.path, &s.meta.paginate_path, 1);
             list.push((
                 first,
                 s.permalink.clone(),
@@ -103,7 +107,7 @@ fn aliases(r: &Renderer) -> Vec<Result<(String, String), Diagnostic>> {
         .filter(|t| t.kind.render && t.kind.paginate_by.is_some())
     {
         for term in &t.terms {
-            let first = format!("{}{}/1/", term.path, t.kind.paginate_path);
+            let first = paginate::numbered_pager_path(&term.path, &t.kind.paginate_path, 1);
             list.push((
                 first,
                 term.permalink.clone(),
@@ -116,8 +120,10 @@ fn aliases(r: &Renderer) -> Vec<Result<(String, String), Diagnostic>> {
         .map(|(from, to, lang, source)| {
             let mut ctx = r.base_context(&lang, None);
             ctx.insert("url", &to);
-            r.render_template(&lang, "internal/alias.html", ctx, &source)
-                .map(|html| (file_for(&from), html))
+            let res = r
+                .render_template(&lang, "internal/alias.html", ctx, &source)
+                .map(|html| (file_for(&from), html));
+            (res, source)
         })
         .collect()
 }

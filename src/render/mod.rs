@@ -9,30 +9,14 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 use tera::{Context, Tera};
 
-use crate::content::Site;
+use crate::content::{Site, VirtualPage, virtual_alternates};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::{Body, Output, file_for};
 use crate::templates::values::Values;
 use crate::templates::{Shared, Templates};
-
-/// A page that has no Markdown file: made from data and rendered through a theme template.
-#[derive(Debug, Clone)]
-pub struct VirtualPage {
-    pub lang: String,
-    /// Site path, e.g. `/en/indicators/neonatal-mortality/`.
-    pub path: String,
-    pub template: String,
-    /// What the template sees as `page` (title, permalink, path, lang, alternates, ...).
-    pub page: Value,
-    /// Further template variables.
-    pub context: Map<String, Value>,
-    pub updated: Option<String>,
-    /// Same page in other languages, for the sitemap: (language tag, permalink).
-    pub alternates: Vec<(String, String)>,
-}
 
 /// Everything the renderer reads.
 pub struct Renderer<'a> {
@@ -86,10 +70,10 @@ impl<'a> Renderer<'a> {
             jobs.par_iter().map(|j| self.run(j)).collect();
         let mut output = Output::default();
         let mut problems = Diagnostics::default();
-        for r in results {
+        for (job, r) in jobs.iter().zip(results) {
             match r {
                 Ok((path, html)) => {
-                    output.insert_text(file_for(&path), html);
+                    output.insert_text(file_for(&path), html, self.source(job));
                 }
                 Err(d) => problems.push(d),
             }
@@ -142,6 +126,21 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// The file an author edits to change what `job` writes, for collision reports.
+    fn source(&self, job: &Job) -> PathBuf {
+        let site = self.site;
+        match *job {
+            Job::Page(i) => content_path(&site.pages[i].file.relative),
+            Job::Section(i, _) => content_path(&site.sections[i].file.relative),
+            Job::TaxonomyList(t) | Job::Term(t, _, _) => PathBuf::from(format!(
+                "config.toml (taxonomy `{}`)",
+                site.taxonomies[t].kind.name
+            )),
+            Job::NotFound(_) => PathBuf::from("templates/404.html"),
+            Job::Virtual(v) => PathBuf::from(format!("templates/{}", self.virtuals[v].template)),
+        }
+    }
+
     pub fn tera(&self, lang: &str) -> &Tera {
         self.teras
             .get(lang)
@@ -156,6 +155,7 @@ impl<'a> Renderer<'a> {
         };
         ctx.put("config", config);
         ctx.insert("lang", lang);
+        ctx.insert("content_security_policy", crate::policy::CSP_META);
         if let Some(p) = path {
             ctx.insert("current_path", p);
             ctx.insert("current_url", &self.site.config.permalink(p));
@@ -393,7 +393,7 @@ impl<'a> Renderer<'a> {
                         path.trim_start_matches('/'),
                         rel.to_string_lossy().replace('\\', "/")
                     );
-                    output.insert(key, Body::File(a.clone()));
+                    output.insert(key, Body::File(a.clone()), a.as_path());
                 }
             }
         }
@@ -435,19 +435,6 @@ fn fallback(mut alternates: Value) -> Value {
         }
     }
     alternates
-}
-
-/// The `alternates` value for a virtual page's `page` object.
-pub fn virtual_alternates(site: &Site, per_lang: &[(String, String, Option<String>)]) -> Value {
-    Value::Array(
-        per_lang
-            .iter()
-            .map(|(lang, permalink, title)| {
-                let tag = site.config.language(lang).map_or(lang.clone(), |l| l.language_tag.clone());
-                json!({"lang": lang, "language_tag": tag, "permalink": permalink, "title": title, "exact": true})
-            })
-            .collect(),
-    )
 }
 
 pub use extras::sitemap_entries;

@@ -18,8 +18,13 @@ pub fn pager_path(base: &str, paginate_path: &str, index: usize) -> String {
     if index == 0 {
         base.to_string()
     } else {
-        format!("{base}{paginate_path}/{}/", index + 1)
+        numbered_pager_path(base, paginate_path, index + 1)
     }
+}
+
+/// The URL pager `number` (1-based) would have; number 1 redirects to the section itself.
+pub fn numbered_pager_path(base: &str, paginate_path: &str, number: usize) -> String {
+    format!("{base}{paginate_path}/{number}/")
 }
 
 /// Zola's `paginator` for pager `index`.
@@ -75,5 +80,6 @@ mod tests {
         assert_eq!(pager_count(11, None), 1);
         assert_eq!(pager_path("/blog/", "page", 0), "/blog/");
         assert_eq!(pager_path("/blog/", "page", 2), "/blog/page/3/");
+        assert_eq!(numbered_pager_path("/2/", "page", 1), "/2/page/1/");
     }
 }

@@ -19,7 +19,7 @@ pub fn svg(text: &str, label: &str) -> Result<String, String> {
     let size = width + 2 * QUIET;
     Ok(format!(
         r##"<svg class="qr" role="img" aria-label="{}" viewBox="0 0 {size} {size}" shape-rendering="crispEdges"><rect width="{size}" height="{size}" fill="#fff"/><path stroke="#000" d="{}"/></svg>"##,
-        crate::markdown::escape_attr(label),
+        html_escape::encode_double_quoted_attribute(label),
         runs_path(&colors, width)
     ))
 }
