@@ -128,8 +128,13 @@ mod tests {
         let sources = HashMap::from([("deep/index.html".to_string(), "content/deep.md".into())]);
         let found = check_output(&output, &limits, &sources);
         assert_eq!(found.len(), 2);
-        assert!(found[1].file.ends_with("content/deep.md"));
-        assert!(found[1].message.contains("`max_nesting` (now 200)"));
-        assert!(found[0].message.contains("`max_output_bytes` (now 1000)"));
+        let deep = found
+            .iter()
+            .find(|d| d.message.contains("nests HTML"))
+            .unwrap();
+        assert!(deep.file.ends_with("content/deep.md"));
+        assert!(deep.message.contains("`max_nesting` (now 200)"));
+        let big = found.iter().find(|d| d.message.contains("bytes")).unwrap();
+        assert!(big.message.contains("`max_output_bytes` (now 1000)"));
     }
 }
