@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use crate::config::{Config, Mode, SearchEngine};
 use crate::content::{self, LoadOptions, Site, translations};
+pub use crate::diagnostics::Cancel;
 use crate::diagnostics::{BuildFailed, Diagnostic, Diagnostics};
 use crate::indicators;
 use crate::markdown::prerender;
@@ -32,6 +33,8 @@ pub struct BuildOptions {
     pub search: SearchStep,
     /// A build to publish: a placeholder `base_url` is an error, not a warning.
     pub production: bool,
+    /// Set by `serve` when a newer edit makes this build pointless.
+    pub cancel: Cancel,
 }
 
 /// When the search index is built.
@@ -54,6 +57,7 @@ impl BuildOptions {
             relative: false,
             search: SearchStep::Inline,
             production: false,
+            cancel: Cancel::default(),
         }
     }
 }
@@ -83,9 +87,21 @@ pub struct Built {
 
 struct Steps {
     timings: Vec<(&'static str, Duration)>,
+    cancel: Cancel,
 }
 
 impl Steps {
+    /// Stop here if a newer change cancelled this build.
+    fn go_on(&self) -> Result<(), BuildFailed> {
+        if self.cancel.is_cancelled() {
+            return Err(failed(Diagnostics::from_iter([Diagnostic::error(
+                "config.toml",
+                "build cancelled: a newer change started another build",
+            )])));
+        }
+        Ok(())
+    }
+
     fn run<T>(&mut self, name: &'static str, f: impl FnOnce() -> T) -> T {
         let start = Instant::now();
         let out = f();
@@ -107,6 +123,7 @@ fn failed(d: Diagnostics) -> BuildFailed {
 pub fn build(opts: &BuildOptions) -> Result<Built, BuildFailed> {
     let mut steps = Steps {
         timings: Vec::new(),
+        cancel: opts.cancel.clone(),
     };
     let mut findings: Vec<Diagnostic> = Vec::new();
     let config = steps.run("config", || load_config(opts)).map_err(failed)?;
@@ -127,9 +144,12 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildFailed> {
         })
         .map_err(failed)?;
     let (site, soft) = steps
-        .run("markdown", || prerender::render_all(site, &templates))
+        .run("markdown", || {
+            prerender::render_all(site, &templates, &opts.cancel)
+        })
         .map_err(failed)?;
     findings.extend(soft);
+    steps.go_on()?;
     let data = steps
         .run("indicators", || indicators::load(&site))
         .map_err(failed)?;
@@ -139,6 +159,7 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildFailed> {
     let shared = Arc::new(Shared::new(site.clone(), values.clone()));
     let renderer = Renderer::new(&site, &values, &templates, &virtuals, shared);
     let mut output = steps.run("render", || renderer.render()).map_err(failed)?;
+    steps.go_on()?;
     steps.run("downloads", || {
         indicators::downloads(&site, &data, &mut output)
     });
@@ -169,10 +190,19 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildFailed> {
             .map_err(failed)?;
     }
     let sources = sources(&site, &virtuals);
+    // Before anything reads the pages as trees (links, search, minify): a page past a limit
+    // stops the build here, in `check` mode too.
+    let too_big = steps.run("limits", || {
+        crate::passes::limits::check_output(&output, &config.limits, &sources)
+    });
+    if !too_big.is_empty() {
+        return Err(failed(too_big.into_iter().collect()));
+    }
     findings.extend(steps.run("links", || links::check(&output, &config, &sources)));
     if opts.mode != Mode::Check && findings.iter().any(Diagnostic::is_error) {
         return Err(failed(findings.into_iter().collect()));
     }
+    steps.go_on()?;
     let mut pending_search = None;
     if engine == SearchEngine::Pagefind {
         match opts.search {
@@ -186,6 +216,7 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildFailed> {
     if !collisions.is_empty() {
         return Err(failed(collisions.into_iter().collect()));
     }
+    steps.go_on()?;
     if opts.relative {
         let unwritable = steps.run("relative", || relative::rewrite(&mut output, &config));
         if !unwritable.is_empty() {

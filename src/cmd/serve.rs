@@ -3,8 +3,10 @@
 //! edit keeps the last good site and shows the error in the terminal and in the browser.
 
 use std::net::{IpAddr, SocketAddr};
+use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
@@ -23,7 +25,7 @@ use tokio_stream::wrappers::BroadcastStream;
 
 use crate::config::Mode;
 use crate::output::Output;
-use crate::pipeline::{BuildOptions, SearchStep, build};
+use crate::pipeline::{BuildOptions, Cancel, SearchStep, build};
 
 /// Paths the server owns, under the site's base path.
 const RELOAD_JS: &str = "__sprout/livereload.js";
@@ -77,13 +79,14 @@ pub fn serve(root: &Path, interface: IpAddr, port: u16, drafts: bool) -> Result<
         languages: config.languages.iter().map(|l| l.code.clone()).collect(),
         generation: 0,
     }));
-    rebuild(&opts, &live);
     let (events, _) = broadcast::channel(16);
+    let rebuilder = Rebuilder::new(site_build(opts), live.clone(), events.clone());
+    rebuilder.run_now();
     let state = AppState {
         live: live.clone(),
         events: events.clone(),
     };
-    let _watcher = watch(root, opts, live, events)?;
+    let _watcher = watch(root, rebuilder)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -103,39 +106,96 @@ fn router(state: AppState) -> Router {
     Router::new().fallback(get(handle)).with_state(state)
 }
 
-/// Build the site and swap it in; on failure keep the last good one and remember the error.
-/// The search index is built afterwards on its own thread and added when it is ready, so the
-/// reload does not wait for it.
-fn rebuild(opts: &BuildOptions, live: &Arc<RwLock<Live>>) -> Option<String> {
-    let start = Instant::now();
-    let result = build(opts);
-    let mut l = live.write().unwrap_or_else(|e| e.into_inner());
-    match result {
-        Ok(built) => {
-            println!(
-                "rebuilt: {} files in {:.2}s",
-                built.output.len(),
-                start.elapsed().as_secs_f64()
-            );
-            l.output = built.output;
-            l.error = None;
-            l.generation += 1;
-            if let Some(pending) = built.pending_search {
-                index_in_background(pending, live.clone(), l.generation);
+/// Builds the site into `Live`. Each change starts a build at once and cancels the one still
+/// running, so a slow build never queues behind the edit that fixes it; a failed or panicking
+/// build keeps the last good site and records the error for the overlay.
+pub struct Rebuilder {
+    build: Box<BuildFn>,
+    live: Arc<RwLock<Live>>,
+    events: broadcast::Sender<String>,
+    /// Bumped by every start; a build whose number is no longer current is thrown away.
+    generation: AtomicU64,
+    running: Mutex<Cancel>,
+}
+
+/// One build of the site: the output, or the error to show.
+pub type BuildFn = dyn Fn(&Cancel) -> Result<Rebuilt, String> + Send + Sync;
+
+/// A finished build: the site to serve, and its search index still to make (in the background,
+/// so the reload does not wait for it).
+pub struct Rebuilt {
+    pub output: Output,
+    pub pending_search: Option<crate::passes::search::Pending>,
+}
+
+impl Rebuilder {
+    pub fn new(
+        build: Box<BuildFn>,
+        live: Arc<RwLock<Live>>,
+        events: broadcast::Sender<String>,
+    ) -> Arc<Self> {
+        Arc::new(Rebuilder {
+            build,
+            live,
+            events,
+            generation: AtomicU64::new(0),
+            running: Mutex::new(Cancel::default()),
+        })
+    }
+
+    /// Cancel the running build, if any, and start a new one on its own thread.
+    pub fn start(self: &Arc<Self>) -> std::thread::JoinHandle<()> {
+        let (generation, cancel) = self.next();
+        let me = self.clone();
+        std::thread::spawn(move || me.run(generation, &cancel))
+    }
+
+    /// Build now, on this thread (the first build, before the server answers).
+    pub fn run_now(&self) {
+        let (generation, cancel) = self.next();
+        self.run(generation, &cancel);
+    }
+
+    fn next(&self) -> (u64, Cancel) {
+        let cancel = Cancel::default();
+        let old = std::mem::replace(
+            &mut *self.running.lock().unwrap_or_else(|e| e.into_inner()),
+            cancel.clone(),
+        );
+        old.cancel();
+        (self.generation.fetch_add(1, Ordering::SeqCst) + 1, cancel)
+    }
+
+    fn run(&self, generation: u64, cancel: &Cancel) {
+        let result = std::panic::catch_unwind(AssertUnwindSafe(|| (self.build)(cancel)))
+            .unwrap_or_else(|panic| Err(crashed(&*panic)));
+        let mut l = self.live.write().unwrap_or_else(|e| e.into_inner());
+        if self.generation.load(Ordering::SeqCst) != generation {
+            return;
+        }
+        let message = match result {
+            Ok(rebuilt) => {
+                l.output = rebuilt.output;
+                l.error = None;
+                l.generation += 1;
+                if let Some(pending) = rebuilt.pending_search {
+                    index_in_background(pending, self.live.clone(), l.generation);
+                }
+                "reload".to_string()
             }
-            None
-        }
-        Err(failed) => {
-            let msg = failed.to_string();
-            let note = if l.output.is_empty() {
-                "(nothing built yet: pages show this error until it is fixed)"
-            } else {
-                "(still serving the last good build)"
-            };
-            eprintln!("{msg}\n{note}");
-            l.error = Some(msg.clone());
-            Some(msg)
-        }
+            Err(msg) => {
+                let note = if l.output.is_empty() {
+                    "(nothing built yet: pages show this error until it is fixed)"
+                } else {
+                    "(still serving the last good build)"
+                };
+                eprintln!("{msg}\n{note}");
+                l.error = Some(msg.clone());
+                format!("error:{msg}")
+            }
+        };
+        drop(l);
+        let _ = self.events.send(message);
     }
 }
 
@@ -167,12 +227,43 @@ fn index_in_background(
     });
 }
 
-/// Watch the site's input folders; debounce, rebuild, and tell open pages.
+/// The error shown for a build that panicked: a bug in sprout, not in the site.
+fn crashed(panic: &(dyn std::any::Any + Send)) -> String {
+    let what = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into());
+    format!(
+        "error: the build crashed ({what}); this is a bug in sprout, please report it with the page you were editing"
+    )
+}
+
+/// The real build, as `serve` runs it.
+fn site_build(opts: BuildOptions) -> Box<BuildFn> {
+    Box::new(move |cancel| {
+        let start = Instant::now();
+        let opts = BuildOptions {
+            cancel: cancel.clone(),
+            ..opts.clone()
+        };
+        let built = build(&opts).map_err(|failed| failed.to_string())?;
+        println!(
+            "rebuilt: {} files in {:.2}s",
+            built.output.len(),
+            start.elapsed().as_secs_f64()
+        );
+        Ok(Rebuilt {
+            output: built.output,
+            pending_search: built.pending_search,
+        })
+    })
+}
+
+/// Watch the site's input folders; debounce, and start a rebuild for each burst of changes.
 fn watch(
     root: &Path,
-    opts: BuildOptions,
-    live: Arc<RwLock<Live>>,
-    events: broadcast::Sender<String>,
+    rebuilder: Arc<Rebuilder>,
 ) -> Result<Debouncer<notify::RecommendedWatcher, RecommendedCache>> {
     let (tx, rx) = std::sync::mpsc::channel();
     // Short enough that an edit shows within 100 ms; an editor's save comes in one burst.
@@ -200,16 +291,9 @@ fn watch(
                     .iter()
                     .any(|e| !matches!(e.kind, EventKind::Access(_)))
             });
-            if !changed {
-                continue;
+            if changed {
+                rebuilder.start();
             }
-            // Collapse a burst of saves into one rebuild.
-            while rx.try_recv().is_ok() {}
-            let message = match rebuild(&opts, &live) {
-                None => "reload".to_string(),
-                Some(err) => format!("error:{err}"),
-            };
-            let _ = events.send(message);
         }
     });
     Ok(debouncer)
@@ -468,6 +552,89 @@ const RELOAD_SCRIPT: &str = r##"(function () {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn live() -> Arc<RwLock<Live>> {
+        Arc::new(RwLock::new(Live {
+            output: Output::default(),
+            error: None,
+            base_path: "/".into(),
+            default_language: "en".into(),
+            languages: vec!["en".into()],
+        }))
+    }
+
+    fn site_with(page: &str) -> Rebuilt {
+        let mut output = Output::default();
+        output.insert_text("index.html", page.to_string(), "content/_index.md");
+        Rebuilt {
+            output,
+            pending_search: None,
+        }
+    }
+
+    #[test]
+    fn a_slow_rebuild_is_cancelled_by_the_next_edit() {
+        let calls = Arc::new(AtomicU64::new(0));
+        let seen = calls.clone();
+        // The first build runs until it is cancelled (it would take a minute otherwise); the
+        // second one, for the edit that fixes things, is quick.
+        let slow_then_quick: Box<BuildFn> = Box::new(move |cancel| {
+            if seen.fetch_add(1, Ordering::SeqCst) == 0 {
+                let start = Instant::now();
+                while !cancel.is_cancelled() && start.elapsed() < Duration::from_secs(60) {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                return Err("cancelled".into());
+            }
+            Ok(site_with("fixed"))
+        });
+        let (events, mut rx) = broadcast::channel(16);
+        let live = live();
+        let r = Rebuilder::new(slow_then_quick, live.clone(), events);
+        let started = Instant::now();
+        let slow = r.start();
+        std::thread::sleep(Duration::from_millis(50));
+        r.start().join().unwrap();
+        slow.join().unwrap();
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the slow build was not cancelled"
+        );
+        assert_eq!(rx.try_recv().unwrap(), "reload");
+        assert!(
+            rx.try_recv().is_err(),
+            "the cancelled build must not report"
+        );
+        let l = live.read().unwrap();
+        assert_eq!(l.output.read("index.html").unwrap(), b"fixed");
+        assert!(l.error.is_none());
+    }
+
+    #[test]
+    fn a_panicking_rebuild_keeps_the_last_good_site_and_reports() {
+        let calls = Arc::new(AtomicU64::new(0));
+        let seen = calls.clone();
+        let good_then_panic: Box<BuildFn> = Box::new(move |_| {
+            if seen.fetch_add(1, Ordering::SeqCst) == 0 {
+                return Ok(site_with("good"));
+            }
+            panic!("boom in a step");
+        });
+        let (events, mut rx) = broadcast::channel(16);
+        let live = live();
+        let r = Rebuilder::new(good_then_panic, live.clone(), events);
+        r.run_now();
+        r.start().join().unwrap();
+        assert_eq!(rx.try_recv().unwrap(), "reload");
+        let error = rx.try_recv().unwrap();
+        assert!(
+            error.starts_with("error:") && error.contains("boom in a step"),
+            "{error}"
+        );
+        let l = live.read().unwrap();
+        assert_eq!(l.output.read("index.html").unwrap(), b"good");
+        assert!(l.error.as_deref().unwrap().contains("crashed"));
+    }
 
     #[test]
     fn traversal_is_refused() {

@@ -1,6 +1,7 @@
 //! `config.toml`: the raw, strictly parsed file (unknown keys rejected by name) and the checked
 //! `Config` the rest of the generator reads (languages resolved, URLs normalised).
 
+pub mod limits;
 mod locate;
 pub mod keys;
 pub mod strict;
@@ -302,6 +303,9 @@ struct RawConfig {
     search: SearchConfig,
     #[serde(default)]
     exclude_paginated_pages_in_sitemap: ExcludePaginated,
+    /// sprout extension: what one page may cost (see `limits.rs`).
+    #[serde(default)]
+    limits: crate::config::limits::Limits,
 }
 
 fn yes() -> bool {
@@ -369,6 +373,8 @@ pub struct Config {
     pub mode: Mode,
     /// Root-relative links end in `index.html` and are rewritten relative (for `file://`).
     pub relative: bool,
+    /// sprout's `[limits]`: what one page may cost.
+    pub limits: crate::config::limits::Limits,
 }
 
 impl Config {
@@ -621,6 +627,7 @@ fn resolve(
         warnings: problems.sorted(),
         mode: Mode::Build,
         relative: false,
+        limits: raw.limits,
     })
 }
 

@@ -8,10 +8,12 @@ pub mod shortcodes;
 pub mod toc;
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use pulldown_cmark::{
     CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html,
 };
+use regex::Regex;
 use serde_json::Value;
 
 use crate::config::{AnchorLinks, MarkdownConfig};
@@ -50,6 +52,8 @@ pub struct Settings<'a> {
     /// Permalink of the document, for table-of-contents links.
     pub permalink: &'a str,
     pub resolve: &'a Resolver<'a>,
+    /// Deepest nesting of Markdown containers allowed (`[limits] max_nesting`).
+    pub max_nesting: usize,
 }
 
 /// An `@/` link found in the document, for anchor checking once every page is rendered.
@@ -100,6 +104,9 @@ pub fn render(
     };
     let mut state = State::new(settings, renderer, &expanded);
     let events = state.transform(&expanded.text);
+    if let Some(e) = state.too_deep {
+        return Err(vec![e]);
+    }
     let mut out = String::with_capacity(expanded.text.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
     let out = expanded.insert_html(out);
@@ -164,18 +171,38 @@ impl Expanded {
     }
 
     /// Put HTML shortcode output where the placeholders landed; a placeholder alone in a
-    /// paragraph replaces the whole paragraph so block output stays valid HTML.
-    fn insert_html(&self, mut out: String) -> String {
-        for (i, html) in self.html.iter().enumerate().rev() {
-            let ph = placeholder(i);
-            let para = format!("<p>{ph}</p>\n");
-            if out.contains(&para) {
-                out = out.replacen(&para, html, 1);
-            } else {
-                out = out.replacen(&ph, html, 1);
-            }
+    /// paragraph replaces the whole paragraph so block output stays valid HTML. One pass over
+    /// the page, so the time is linear in its size however many shortcodes it has.
+    fn insert_html(&self, out: String) -> String {
+        if self.html.is_empty() {
+            return out;
         }
-        out
+        static RE: OnceLock<Regex> = OnceLock::new();
+        let re = RE.get_or_init(|| {
+            Regex::new(r"<p>SPROUTSHORTCODE(\d+)X</p>\n|SPROUTSHORTCODE(\d+)X")
+                .expect("static regex")
+        });
+        let mut used = vec![false; self.html.len()];
+        let mut result = String::with_capacity(out.len());
+        let mut last = 0;
+        for caps in re.captures_iter(&out) {
+            let whole = caps.get(0).expect("match");
+            let n = caps.get(1).or(caps.get(2)).expect("one group matches");
+            let Some(i) = n
+                .as_str()
+                .parse::<usize>()
+                .ok()
+                .filter(|i| *i < used.len() && !used[*i])
+            else {
+                continue;
+            };
+            used[i] = true;
+            result.push_str(&out[last..whole.start()]);
+            result.push_str(&self.html[i]);
+            last = whole.end();
+        }
+        result.push_str(&out[last..]);
+        result
     }
 }
 
@@ -324,6 +351,8 @@ struct State<'s, 'a> {
     missing_alt: Vec<MdError>,
     /// Offset and alt text of the image being read.
     image: Option<(usize, String)>,
+    /// Set when the document nests deeper than `Settings::max_nesting`; rendering stops.
+    too_deep: Option<MdError>,
 }
 
 impl<'s, 'a> State<'s, 'a> {
@@ -343,6 +372,7 @@ impl<'s, 'a> State<'s, 'a> {
             problems: Vec::new(),
             missing_alt: Vec::new(),
             image: None,
+            too_deep: None,
         }
     }
 
@@ -367,7 +397,17 @@ impl<'s, 'a> State<'s, 'a> {
         let mut heading: Option<(Tag<'t>, Vec<Event<'t>>)> = None;
         // A code block being read: its fence, its text and where it starts.
         let mut code: Option<(String, String, usize)> = None;
+        let mut depth = 0usize;
         for (event, range) in Parser::new_ext(text, opts).into_offset_iter() {
+            match event {
+                Event::Start(_) => depth += 1,
+                Event::End(_) => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            if depth > self.settings.max_nesting {
+                self.too_deep = Some(self.nesting_error(range.start));
+                break;
+            }
             let event = match event {
                 Event::Start(Tag::CodeBlock(kind)) => {
                     let fence = match kind {
@@ -423,6 +463,17 @@ impl<'s, 'a> State<'s, 'a> {
             }
         }
         out
+    }
+
+    fn nesting_error(&self, offset: usize) -> MdError {
+        let max = self.settings.max_nesting;
+        MdError {
+            offset: self.expanded.original(offset),
+            message: format!(
+                "nesting deeper than {max} levels (block quotes, lists, emphasis or links inside each other); flatten it, or {}",
+                crate::config::limits::raise("max_nesting", max)
+            ),
+        }
     }
 
     fn link<'t>(

@@ -10,7 +10,9 @@ use lol_html::{RewriteStrSettings, element};
 use rayon::prelude::*;
 use tera::{Context, Tera};
 
+use crate::config::LinkLevel;
 use crate::content::{ItemRef, Rendered, Site};
+use crate::diagnostics::Cancel;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::{self, InternalLink, Settings};
 use crate::templates::values::{ConfigValue, Content, Values};
@@ -30,6 +32,7 @@ struct Done {
 pub fn render_all(
     site: Site,
     templates: &Templates,
+    cancel: &Cancel,
 ) -> Result<(Site, Vec<Diagnostic>), Diagnostics> {
     let site = Arc::new(site);
     let values = Arc::new(Values::new(&site));
@@ -41,7 +44,13 @@ pub fn render_all(
         .collect();
     let results: Vec<Result<Done, Vec<Diagnostic>>> = items
         .par_iter()
-        .map(|item| render_one(&site, &values, templates, &teras, *item))
+        .map(|item| {
+            // A cancelled build skips the remaining pages; the build stops after this step.
+            if cancel.is_cancelled() {
+                return Err(Vec::new());
+            }
+            render_one(&site, &values, templates, &teras, *item)
+        })
         .collect();
     drop(teras);
     drop(shared);
@@ -134,8 +143,17 @@ fn render_one(
         insert_anchor_links: anchors.unwrap_or(site.config.markdown.insert_anchor_links),
         permalink,
         resolve: &resolve,
+        max_nesting: site.config.limits.max_nesting,
     };
     let links = &site.config.link_checker;
+    let max_bytes = site.config.limits.max_page_bytes;
+    if body.len() > max_bytes {
+        return Err(vec![Diagnostic::error(&shown, format!(
+            "the Markdown of this page is {} bytes, more than the limit; split it into several pages, or {}",
+            body.len(),
+            crate::config::limits::raise("max_page_bytes", max_bytes)
+        )).at(body_line, 1)]);
+    }
     match markdown::render(body, &settings, Some(&renderer)) {
         Ok(md) => Ok(Done {
             rendered: Rendered {
@@ -151,28 +169,65 @@ fn render_one(
                 toc: md.toc,
             },
             item,
-            problems: md
-                .problems
-                .iter()
-                .map(|e| (links.internal_level, e))
-                .chain(md.missing_alt.iter().map(|e| (links.sprout_level, e)))
-                .map(|(level, e)| {
-                    level
-                        .diagnostic(&shown, e.message.clone())
-                        .at_offset(body, e.offset, body_line)
-                })
-                .chain(md.warnings.iter().map(|e| {
-                    Diagnostic::warning(&shown, e.message.clone())
-                        .at_offset(body, e.offset, body_line)
-                }))
-                .collect(),
+            problems: located(
+                md.problems.iter().map(|e| (e.offset, e.message.clone())),
+                links.internal_level,
+                body,
+                body_line,
+                &shown,
+            )
+            .into_iter()
+            .chain(located(
+                md.missing_alt.iter().map(|e| (e.offset, e.message.clone())),
+                links.sprout_level,
+                body,
+                body_line,
+                &shown,
+            ))
+            .chain(md.warnings.iter().map(|e| {
+                Diagnostic::warning(&shown, e.message.clone())
+                    .at_offset(body, e.offset, body_line)
+            }))
+            .collect(),
             links: md.internal_links,
         }),
-        Err(errs) => Err(errs
-            .into_iter()
-            .map(|e| Diagnostic::error(&shown, e.message).at_offset(body, e.offset, body_line))
-            .collect()),
+        Err(errs) => Err(located(
+            errs.into_iter().map(|e| (e.offset, e.message)),
+            LinkLevel::Error,
+            body,
+            body_line,
+            &shown,
+        )),
     }
+}
+
+/// Problems reported per file before the rest are summed up in one line: each location costs
+/// a scan of the body, so a page with a million broken links stays linear, and readable.
+const SHOWN_PER_FILE: usize = 50;
+
+/// Diagnostics at byte offsets of `body`, at most `SHOWN_PER_FILE` of them and then a count.
+fn located(
+    problems: impl ExactSizeIterator<Item = (usize, String)>,
+    level: LinkLevel,
+    body: &str,
+    body_line: usize,
+    file: &Path,
+) -> Vec<Diagnostic> {
+    let total = problems.len();
+    let mut out: Vec<Diagnostic> = problems
+        .take(SHOWN_PER_FILE)
+        .map(|(offset, message)| level.diagnostic(file, message).at_offset(body, offset, body_line))
+        .collect();
+    if total > SHOWN_PER_FILE {
+        out.push(level.diagnostic(
+            file,
+            format!(
+                "and {} more problems in this file; fix the ones above and build again",
+                total - SHOWN_PER_FILE
+            ),
+        ));
+    }
+    out
 }
 
 /// Every `id` in a fragment of HTML (headings, shortcode output, footnotes), decoded.
@@ -206,39 +261,45 @@ fn check_anchors(site: &Site, links: &[(ItemRef, Vec<InternalLink>)]) -> Vec<Dia
         .collect();
     let mut out = Vec::new();
     for (item, list) in links {
-        for link in list {
-            let (Some(anchor), Some(target)) = (&link.anchor, site.lookup(&link.target)) else {
-                continue;
-            };
-            if ids
-                .get(&target)
-                .is_some_and(|set| set.contains(anchor.as_str()))
-            {
-                continue;
-            }
-            let (body, line, file) = match *item {
-                ItemRef::Page(i) => (
-                    &site.pages[i].body,
-                    site.pages[i].body_line,
-                    &site.pages[i].file.relative,
+        let broken: Vec<(&InternalLink, &String)> = list
+            .iter()
+            .filter_map(|link| {
+                let anchor = link.anchor.as_ref()?;
+                let target = site.lookup(&link.target)?;
+                let found = ids
+                    .get(&target)
+                    .is_some_and(|set| set.contains(anchor.as_str()));
+                (!found).then_some((link, anchor))
+            })
+            .collect();
+        let (body, line, file) = match *item {
+            ItemRef::Page(i) => (
+                &site.pages[i].body,
+                site.pages[i].body_line,
+                &site.pages[i].file.relative,
+            ),
+            ItemRef::Section(i) => (
+                &site.sections[i].body,
+                site.sections[i].body_line,
+                &site.sections[i].file.relative,
+            ),
+        };
+        let problems = broken.into_iter().map(|(link, anchor)| {
+            (
+                link.offset,
+                format!(
+                    "link `@/{}#{anchor}` points to an anchor that content/{} does not have; check the `{{#id}}` in that file",
+                    link.target, link.target
                 ),
-                ItemRef::Section(i) => (
-                    &site.sections[i].body,
-                    site.sections[i].body_line,
-                    &site.sections[i].file.relative,
-                ),
-            };
-            out.push(
-                site.config.link_checker.internal_level.diagnostic(
-                    Path::new("content").join(file),
-                    format!(
-                        "link `@/{}#{anchor}` points to an anchor that content/{} does not have; check the `{{#id}}` in that file",
-                        link.target, link.target
-                    ),
-                )
-                .at_offset(body, link.offset, line),
-            );
-        }
+            )
+        });
+        out.extend(located(
+            problems,
+            site.config.link_checker.internal_level,
+            body,
+            line,
+            &Path::new("content").join(file),
+        ));
     }
     out
 }

@@ -68,11 +68,17 @@ fn parse_from(
     let mut out = Vec::new();
     let mut pos = start;
     let mut text_start = start;
+    // Escape forms whose closing `*/}}` or `*/%}` is not in the rest of the text: once one is
+    // missing, every later opener is plain text, without scanning to the end again.
+    let mut unclosed = [false; 2];
     while let Some(rel) = text[pos..].find(['{']) {
         let at = pos + rel;
         let rest = &text[at..];
         let found = if rest.starts_with("{{/*") || rest.starts_with("{%/*") {
-            escaped(rest).map(|(lit, len)| (Segment::Literal(lit, at), len))
+            let form = usize::from(rest.starts_with("{%"));
+            let lit = if unclosed[form] { None } else { escaped(rest) };
+            unclosed[form] = lit.is_none();
+            lit.map(|(lit, len)| (Segment::Literal(lit, at), len))
         } else if rest.starts_with("{{") {
             inline(rest, at)
         } else if is_end(rest).is_some() {
@@ -478,6 +484,13 @@ mod tests {
     fn nesting_is_limited() {
         let text = "{% a() %}".repeat(40) + &"{% end %}".repeat(40);
         assert!(parse(&text).unwrap_err().message.contains("nested"));
+    }
+
+    #[test]
+    fn many_unclosed_escapes_take_linear_time() {
+        let text = "{{/* ".repeat(200_000);
+        let segs = parse(&text).unwrap();
+        assert_eq!(segs, vec![Segment::Text(&text)]);
     }
 
     proptest! {

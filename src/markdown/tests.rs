@@ -43,6 +43,7 @@ fn settings<'a>(
         insert_anchor_links: anchors,
         permalink: "https://x.org/page/",
         resolve,
+        max_nesting: 200,
     }
 }
 

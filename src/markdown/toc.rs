@@ -1,6 +1,6 @@
 //! Heading ids (custom `{#id}` or slugified text, made unique) and the nested table of contents.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::content::Heading;
 use crate::slugs::SlugifyStrategy;
@@ -10,6 +10,8 @@ use crate::slugs::slugify_anchor;
 #[derive(Debug, Default)]
 pub struct IdAllocator {
     used: HashSet<String>,
+    /// The next suffix to try for each base, so a thousand equal headings take linear time.
+    next: HashMap<String, usize>,
 }
 
 impl IdAllocator {
@@ -31,13 +33,13 @@ impl IdAllocator {
         if self.used.insert(base.clone()) {
             return base;
         }
-        let mut n = 1;
+        let n = self.next.entry(base.clone()).or_insert(1);
         loop {
             let candidate = format!("{base}-{n}");
+            *n += 1;
             if self.used.insert(candidate.clone()) {
                 return candidate;
             }
-            n += 1;
         }
     }
 }
@@ -77,6 +79,18 @@ mod tests {
         assert_eq!(a.from_text("Hello", SlugifyStrategy::On), "hello-1");
         assert_eq!(a.custom("hello"), "hello-2");
         assert_eq!(a.from_text("!!!", SlugifyStrategy::On), "section");
+        assert_eq!(a.custom("hello-3"), "hello-3");
+        assert_eq!(a.from_text("Hello", SlugifyStrategy::On), "hello-4");
+    }
+
+    #[test]
+    fn many_equal_headings_get_ids_in_linear_time() {
+        let mut a = IdAllocator::default();
+        let ids: Vec<String> = (0..50_000)
+            .map(|_| a.from_text("Same", SlugifyStrategy::On))
+            .collect();
+        assert_eq!(ids[0], "same");
+        assert_eq!(ids[49_999], "same-49999");
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Site-level passes over the rendered `Output`: the whole-site link check, the search index,
-//! the relative (offline) copy and the security headers.
+//! the relative (offline) copy, the security headers and the per-page limits.
 
 pub mod headers;
+pub mod limits;
 pub mod links;
 pub mod relative;
 #[cfg(feature = "search")]

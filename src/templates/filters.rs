@@ -90,6 +90,7 @@ fn markdown_filter(shared: &Shared, value: &Value, args: &HashMap<String, Value>
         insert_anchor_links: AnchorLinks::None,
         permalink: "",
         resolve: &resolve,
+        max_nesting: site.config.limits.max_nesting,
     };
     let out = markdown::render(text, &settings, None).map_err(|errs| {
         Error::msg(format!(

@@ -347,6 +347,44 @@ fn broken_internal_link_anchor() {
 }
 
 #[test]
+fn markdown_nested_too_deep() {
+    check(Expect {
+        case: "markdown_too_deep",
+        at: "content/page.md:6:401: error:",
+        says: &[
+            "nesting deeper than 200 levels",
+            "`max_nesting` (now 200)",
+            "[limits]",
+        ],
+        hint: HINT,
+    });
+}
+
+#[test]
+fn html_nested_too_deep() {
+    check(Expect {
+        case: "html_too_deep",
+        at: "content/page.md: error:",
+        says: &[
+            "levels deep, deeper than 200 levels",
+            "public/page/index.html",
+            "`max_nesting` (now 200)",
+        ],
+        hint: HINT,
+    });
+}
+
+#[test]
+fn page_bigger_than_the_limit() {
+    check(Expect {
+        case: "page_too_big",
+        at: "content/page.md:4:1: error:",
+        says: &["bytes, more than the limit", "`max_page_bytes` (now 100)"],
+        hint: HINT,
+    });
+}
+
+#[test]
 fn unknown_shortcode() {
     check(Expect {
         case: "unknown_shortcode",

@@ -4,8 +4,10 @@
 
 mod check;
 mod common;
+mod compat_rules;
 mod errors;
 mod fixtures;
+mod fuzz;
 mod indicators;
 mod layers;
 mod plan_fidelity;

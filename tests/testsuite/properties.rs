@@ -85,6 +85,7 @@ fn render_all_ways(body: &str) {
             insert_anchor_links: anchors,
             permalink: "https://example.org/page/",
             resolve: &resolve,
+            max_nesting: 200,
         };
         for renderer in [None, Some(&Shortcodes as &dyn Renderer)] {
             match render(body, &settings, renderer) {

@@ -3,9 +3,9 @@
 //! Zola ignores are warnings, and shortcode calls follow Zola's grammar (whitespace-separated
 //! arguments, rejected calls printed as text, nesting, calls inside code blocks).
 
-mod common;
 
-use common::fixture;
+
+use crate::common::fixture;
 use sprout::output::Body;
 use sprout::pipeline::{BuildOptions, Built, build};
 
