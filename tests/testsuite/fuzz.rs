@@ -6,8 +6,8 @@
 //! writes the site, or fails with diagnostics that each name a file; it never panics, never
 //! overflows its stack (that aborts the test binary) and never runs past `TIMEOUT`.
 //!
-//! `cargo test --release --test fuzz` runs `DEFAULT_CASES` cases (about a minute). The long
-//! run sets the count: `PROPTEST_CASES=50000 cargo test --release --test fuzz` (see
+//! `cargo test --release --test testsuite fuzz::` runs `DEFAULT_CASES` cases (about a minute). The long
+//! run sets the count: `PROPTEST_CASES=50000 cargo test --release --test testsuite fuzz::` (see
 //! tests/README.md). A failing case is shrunk and saved under `tests/proptest-regressions/`.
 
 
