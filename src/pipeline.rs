@@ -173,7 +173,7 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildFailed> {
         // As Zola: the class style's stylesheets, unless the site ships its own.
         for (name, css) in crate::markdown::highlight::theme_css(hl) {
             if !output.contains(name) {
-                output.insert_text(name, css);
+                output.insert_text(name, css, "[markdown.highlighting]");
             }
         }
     }

@@ -560,6 +560,7 @@ mod tests {
             base_path: "/".into(),
             default_language: "en".into(),
             languages: vec!["en".into()],
+            generation: 0,
         }))
     }
 

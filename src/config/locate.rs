@@ -1,54 +1,11 @@
-//! Where things are in `config.toml`, from `toml_edit`'s spans: the line of a key an error is
-//! about, and every unknown key of the file in one run (serde stops at the first).
+//! Where things are in `config.toml`, from `toml_edit`'s spans: the line of the key an error
+//! is about.
 
 use std::ops::Range;
 
-use serde::de::DeserializeOwned;
-use toml_edit::{Document, Item, Table, Value};
+use toml_edit::{Document, Item};
 
-use super::strict::{Origin, from_toml};
-use crate::diagnostics::{Diagnostics, line_col};
-
-/// serde stops at the first unknown key; blank each one out (offsets kept) and parse again, so
-/// one run reports them all, each at its own line.
-pub fn parse_reporting_every_unknown_key<T: DeserializeOwned>(
-    text: &str,
-    origin: Origin,
-) -> Result<T, Diagnostics> {
-    let mut current = text.to_string();
-    let mut unknown = Diagnostics::default();
-    loop {
-        match from_toml::<T>(&current, origin) {
-            Ok(raw) if unknown.is_empty() => return Ok(raw),
-            Ok(_) => return Err(unknown),
-            Err(d) => {
-                let next = d
-                    .message
-                    .contains("is unknown")
-                    .then(|| blank_key(&current, offset_of(&current, d.line, d.column)))
-                    .flatten();
-                unknown.push(d);
-                match next {
-                    Some(next) if unknown.items().len() < 100 => current = next,
-                    _ => return Err(unknown),
-                }
-            }
-        }
-    }
-}
-
-/// Byte offset of 1-based `line` and character `column` in `text`.
-fn offset_of(text: &str, line: usize, column: usize) -> usize {
-    let line_start: usize = text
-        .split_inclusive('\n')
-        .take(line.saturating_sub(1))
-        .map(str::len)
-        .sum();
-    text[line_start..]
-        .char_indices()
-        .nth(column.saturating_sub(1))
-        .map_or(text.len(), |(i, _)| line_start + i)
-}
+use crate::diagnostics::line_col;
 
 /// One step into the TOML tree: a key of a table or an index into an array.
 #[derive(Debug, Clone, Copy)]
@@ -80,57 +37,6 @@ fn first_span(item: &Item) -> Option<Range<usize>> {
         .find_map(|(k, v)| table.key(k).and_then(|k| k.span()).or_else(|| v.span()))
 }
 
-/// `text` with the key that starts at byte `key_start` and its value blanked out (newlines
-/// kept, so every other offset and line stays where it was); `None` when no key starts there.
-pub fn blank_key(text: &str, key_start: usize) -> Option<String> {
-    let doc = Document::parse(text).ok()?;
-    let end = find_in_table(doc.as_table(), key_start)?;
-    let mut out = String::with_capacity(text.len());
-    for (i, c) in text.char_indices() {
-        let inside = (key_start..end).contains(&i);
-        out.push(if inside && c != '\n' && c != '\r' {
-            ' '
-        } else {
-            c
-        });
-    }
-    Some(out)
-}
-
-/// The end of the value whose key starts at `key_start`, searching `table` and below.
-fn find_in_table(table: &Table, key_start: usize) -> Option<usize> {
-    table.iter().find_map(|(name, item)| {
-        let key = table.key(name)?;
-        if key.span().is_some_and(|s| s.start == key_start) {
-            return item.span().map(|s| s.end).filter(|_| !item.is_table());
-        }
-        find_in_item(item, key_start)
-    })
-}
-
-fn find_in_item(item: &Item, key_start: usize) -> Option<usize> {
-    match item {
-        Item::Table(t) => find_in_table(t, key_start),
-        Item::ArrayOfTables(a) => a.iter().find_map(|t| find_in_table(t, key_start)),
-        Item::Value(v) => find_in_value(v, key_start),
-        Item::None => None,
-    }
-}
-
-fn find_in_value(value: &Value, key_start: usize) -> Option<usize> {
-    match value {
-        Value::InlineTable(t) => t.iter().find_map(|(name, v)| {
-            let key = t.key(name)?;
-            if key.span().is_some_and(|s| s.start == key_start) {
-                return v.span().map(|s| s.end);
-            }
-            find_in_value(v, key_start)
-        }),
-        Value::Array(a) => a.iter().find_map(|v| find_in_value(v, key_start)),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,16 +51,5 @@ mod tests {
         let lang = [Step::Key("languages"), Step::Key("en")];
         assert_eq!(position(TEXT, &lang).unwrap().0, 7);
         assert_eq!(position(TEXT, &[Step::Key("nope")]), None);
-    }
-
-    #[test]
-    fn blanking_a_key_keeps_every_other_offset() {
-        let text = "a = 1\nb = [\n 2,\n]\nc = 3\n";
-        let b = text.find("b =").unwrap();
-        let out = blank_key(text, b).unwrap();
-        assert_eq!(out.len(), text.len());
-        assert_eq!(out.lines().count(), text.lines().count());
-        assert!(!out.contains('b') && out.contains("c = 3"), "{out:?}");
-        assert_eq!(blank_key(text, 1), None);
     }
 }

@@ -1,9 +1,9 @@
 //! `config.toml`: the raw, strictly parsed file (unknown keys rejected by name) and the checked
 //! `Config` the rest of the generator reads (languages resolved, URLs normalised).
 
+pub mod keys;
 pub mod limits;
 mod locate;
-pub mod keys;
 pub mod strict;
 
 use std::collections::BTreeMap;
@@ -408,9 +408,9 @@ impl Config {
             first_line: 1,
         };
         let table: toml::Table =
-            from_toml(text, origin).map_err(|d| Diagnostics::from_iter([d]))?;
+            strict::from_toml(text, origin).map_err(|d| Diagnostics::from_iter([d]))?;
         let unknown = crate::config::keys::unknown_keys::<RawConfig>(&table, text, file);
-        let raw: RawConfig = match from_toml(text, origin) {
+        let raw: RawConfig = match strict::from_toml(text, origin) {
             Ok(raw) => raw,
             Err(d) => {
                 let mut all = unknown;
@@ -583,7 +583,7 @@ fn resolve(
         && let Err(m) = crate::markdown::highlight::check(hl)
     {
         problems.push(err(
-            "[markdown.highlighting]",
+            &[Step::Key("markdown"), Step::Key("highlighting")],
             format!("[markdown.highlighting]: {m}"),
         ));
     }
@@ -591,7 +591,7 @@ fn resolve(
         && (class.contains('"') || class.contains('\''))
     {
         problems.push(err(
-            "external_links_class",
+            &[Step::Key("markdown"), Step::Key("external_links_class")],
             format!("`external_links_class` = {class:?} cannot contain quotes; remove them"),
         ));
     }

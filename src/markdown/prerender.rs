@@ -216,7 +216,11 @@ fn located(
     let total = problems.len();
     let mut out: Vec<Diagnostic> = problems
         .take(SHOWN_PER_FILE)
-        .map(|(offset, message)| level.diagnostic(file, message).at_offset(body, offset, body_line))
+        .map(|(offset, message)| {
+            level
+                .diagnostic(file, message)
+                .at_offset(body, offset, body_line)
+        })
         .collect();
     if total > SHOWN_PER_FILE {
         out.push(level.diagnostic(

@@ -45,7 +45,7 @@ pub fn add(root: &Path, config: &Config, output: &mut Output) -> Result<(), Diag
                 continue;
             }
             match compile(&file) {
-                Ok(css) => output.insert_text(target, css),
+                Ok(css) => output.insert_text(target, css, &file),
                 Err(message) => problems.push(Diagnostic::error(&shown, message)),
             }
         }

@@ -403,7 +403,7 @@ pub struct ConfigValue<'a> {
 }
 
 /// `config.search` as templates see it.
-#[derive(Serialize)]
+#[derive(Debug, Serialize)]
 struct SearchValue {
     index_format: IndexFormat,
 }

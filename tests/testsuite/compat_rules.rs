@@ -3,8 +3,6 @@
 //! Zola ignores are warnings, and shortcode calls follow Zola's grammar (whitespace-separated
 //! arguments, rejected calls printed as text, nesting, calls inside code blocks).
 
-
-
 use crate::common::fixture;
 use sprout::output::Body;
 use sprout::pipeline::{BuildOptions, Built, build};

@@ -10,8 +10,6 @@
 //! run sets the count: `PROPTEST_CASES=50000 cargo test --release --test testsuite fuzz::` (see
 //! tests/README.md). A failing case is shrunk and saved under `tests/proptest-regressions/`.
 
-
-
 use std::path::Path;
 use std::sync::mpsc;
 use std::time::Duration;

@@ -53,7 +53,11 @@ pub fn index(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
             }
         };
         match built {
-            Ok(json) => output.insert_text(file_name(format, &language.code), wrap(format, json)),
+            Ok(json) => output.insert_text(
+                file_name(format, &language.code),
+                wrap(format, json),
+                "[search] (Zola's index)",
+            ),
             Err(message) => problems.push(Diagnostic::error(&config.file, message)),
         }
     }
@@ -61,7 +65,11 @@ pub fn index(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
         format,
         IndexFormat::ElasticlunrJavascript | IndexFormat::ElasticlunrJson
     ) {
-        output.insert_text("elasticlunr.min.js", ELASTICLUNR_JS.to_string());
+        output.insert_text(
+            "elasticlunr.min.js",
+            ELASTICLUNR_JS.to_string(),
+            "[search] (Zola's index)",
+        );
     }
     if problems.has_errors() {
         Err(problems)
