@@ -44,8 +44,9 @@ test("pages open from file:// with their styles, and navigation links lead to pa
   // Follow the main navigation, then a card on the safety section, then the language switcher.
   for (const [selector, expected] of [
     [".main-nav a[href*='safety']", "safety/index.html"],
-    ["ul.cards li a", "safety/drowning/index.html"],
-    [".lang a", "en/safety/drowning/index.html"],
+    // The first safety card is the emergency page (what to do now comes first).
+    ["ul.cards li a", "safety/emergencies/index.html"],
+    [".lang a", "en/safety/emergencies/index.html"],
     [".crumbs a", "en/index.html"],
   ]) {
     await Promise.all([page.waitForNavigation(), page.click(selector)]);
