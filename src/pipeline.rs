@@ -179,6 +179,15 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildFailed> {
     }
     steps.run("headers", || headers::add(&config, &mut output));
     findings.extend(output.take_problems());
+    let sources = sources(&site, &virtuals);
+    // Before anything reads the pages as trees (links, search, minify): a page past a limit
+    // stops the build here, in `check` mode too.
+    let too_big = steps.run("limits", || {
+        crate::passes::limits::check_output(&output, &config.limits, &sources)
+    });
+    if !too_big.is_empty() {
+        return Err(failed(too_big.into_iter().collect()));
+    }
     // Zola's index comes from the Markdown, and templates link to its files: it is written
     // before the link check. Pagefind indexes the final pages, after it.
     let engine = config.default_lang().search.engine;
@@ -188,15 +197,6 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildFailed> {
                 crate::passes::zola_search::index(&site, &mut output)
             })
             .map_err(failed)?;
-    }
-    let sources = sources(&site, &virtuals);
-    // Before anything reads the pages as trees (links, search, minify): a page past a limit
-    // stops the build here, in `check` mode too.
-    let too_big = steps.run("limits", || {
-        crate::passes::limits::check_output(&output, &config.limits, &sources)
-    });
-    if !too_big.is_empty() {
-        return Err(failed(too_big.into_iter().collect()));
     }
     findings.extend(steps.run("links", || links::check(&output, &config, &sources)));
     if opts.mode != Mode::Check && findings.iter().any(Diagnostic::is_error) {
