@@ -264,6 +264,7 @@ pub enum TermPages {
 /// A value that is either a listing's brief page or a whole page.
 #[derive(Debug, Serialize)]
 #[serde(untagged)]
+#[allow(clippy::large_enum_variant)] // Brief is the usual case, one per listed page; boxing it would allocate for each.
 pub enum ListedPage<'a> {
     Brief(BriefPage<'a>),
     Full(Box<PageValue<'a>>),
