@@ -88,7 +88,12 @@ pub struct Indicator {
     pub target_year: i32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline_year: Option<i32>,
+    /// The plan's own words stating the target, from the official text.
     pub quote: String,
+    /// The same words in each translation of the plan, by language code, copied from that
+    /// language's plan page.
+    #[serde(default)]
+    pub quotes: BTreeMap<String, String>,
     pub anchor: String,
     /// Name per language code.
     pub name: BTreeMap<String, String>,
@@ -101,7 +106,10 @@ pub struct Observation {
     pub year: i32,
     pub area: String,
     pub value: f64,
+    /// The source in the official language.
     pub source: String,
+    /// The source in each translation, by language code (`source_en` in the file).
+    pub sources: BTreeMap<String, String>,
     pub note: String,
 }
 
@@ -116,7 +124,7 @@ impl Data {
     pub fn observations_of<'a>(
         &'a self,
         id: &'a str,
-    ) -> impl Iterator<Item = &'a Observation> + 'a {
+    ) -> impl Iterator<Item = &'a Observation> + Clone + 'a {
         self.observations.iter().filter(move |o| o.indicator == id)
     }
 }

@@ -2,7 +2,7 @@
 //! every language, rendered through the theme's `indicators/*.html` templates, plus the data
 //! downloads (`indicators.json`, one CSV per indicator).
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use serde_json::{Map, Value, json};
 
@@ -94,6 +94,16 @@ impl Ctx<'_> {
         )
     }
 
+    /// On a translation's page, the official words beside the translated quote, with the
+    /// official language's tag.
+    fn original_quote(&self, ind: &Indicator) -> Value {
+        let official = self.site.config.default_lang();
+        if self.lang == official.code {
+            return Value::Null;
+        }
+        json!({ "text": ind.quote, "lang": official.language_tag })
+    }
+
     fn area(&self, area: &str) -> String {
         self.text.get(&format!("area-{area}"))
     }
@@ -102,7 +112,7 @@ impl Ctx<'_> {
         json!({
             "year": o.year, "area": o.area, "area_name": self.area(&o.area),
             "value": o.value, "display": format!("{}{}", chart::number(o.value), ind.unit.symbol()),
-            "source": o.source, "note": o.note,
+            "source": o.sources.get(self.lang).unwrap_or(&o.source), "note": o.note,
         })
     }
 
@@ -197,7 +207,9 @@ impl Ctx<'_> {
             "target": ind.target, "target_display": display(ind),
             "target_year": ind.target_year, "baseline_year": ind.baseline_year,
             "goal_value": goal_value(ind, &city),
-            "quote": ind.quote, "anchor": ind.anchor,
+            "quote": ind.quotes.get(self.lang).unwrap_or(&ind.quote),
+            "quote_original": self.original_quote(ind),
+            "anchor": ind.anchor,
             "plan_url": plan_url, "plan_title": plan_title,
             "url": self.url(&format!("{}/", ind.id)),
             "csv_url": self.site.config.permalink(&format!("/{DIR}/{}.csv", ind.id)),
@@ -437,18 +449,31 @@ pub fn downloads(site: &Site, data: &Data, output: &mut Output) {
     }
 }
 
-fn csv_rows<'a>(rows: impl Iterator<Item = &'a Observation>) -> Vec<u8> {
+/// The rows as data/observations.csv has them, with a `source_<language>` column per translation.
+fn csv_rows<'a>(rows: impl Iterator<Item = &'a Observation> + Clone) -> Vec<u8> {
+    let codes: BTreeSet<&str> = rows
+        .clone()
+        .flat_map(|o| o.sources.keys().map(String::as_str))
+        .collect();
     let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record(["indicator", "year", "area", "value", "source", "note"]);
+    let header = ["indicator", "year", "area", "value", "source", "note"]
+        .into_iter()
+        .map(str::to_string)
+        .chain(codes.iter().map(|c| format!("source_{c}")));
+    let _ = w.write_record(header);
     for o in rows {
-        let _ = w.write_record([
-            o.indicator.as_str(),
-            &o.year.to_string(),
-            &o.area,
-            &chart::number(o.value),
-            &o.source,
-            &o.note,
-        ]);
+        let fixed = [
+            o.indicator.clone(),
+            o.year.to_string(),
+            o.area.clone(),
+            chart::number(o.value),
+            o.source.clone(),
+            o.note.clone(),
+        ];
+        let translated = codes
+            .iter()
+            .map(|c| o.sources.get(*c).cloned().unwrap_or_default());
+        let _ = w.write_record(fixed.into_iter().chain(translated));
     }
     w.into_inner().unwrap_or_default()
 }

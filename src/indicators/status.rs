@@ -77,6 +77,7 @@ mod tests {
             target_year: 2030,
             baseline_year: (direction == Direction::ReduceBy).then_some(2020),
             quote: String::new(),
+            quotes: Default::default(),
             anchor: String::new(),
             name: Default::default(),
         }

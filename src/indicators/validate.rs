@@ -1,6 +1,6 @@
 //! Checking indicator data field by field; every problem names file, line and field.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 use std::path::Path;
 use std::sync::OnceLock;
@@ -62,7 +62,14 @@ pub fn load(root: &Path, site: &Site) -> Result<Data, Diagnostics> {
         indicators.push(ind);
     }
     let by_id: HashMap<&str, &Indicator> = indicators.iter().map(|i| (i.id.as_str(), i)).collect();
-    let observations = load_observations(root, &by_id, &mut problems);
+    let translations: Vec<String> = site
+        .config
+        .languages
+        .iter()
+        .skip(1)
+        .map(|l| l.code.clone())
+        .collect();
+    let observations = load_observations(root, &translations, &by_id, &mut problems);
     if problems.has_errors() {
         return Err(problems);
     }
@@ -208,6 +215,7 @@ fn check_indicator(
             ),
         ));
     }
+    check_translated_quotes(ind, e, site, problems);
     if !anchors.contains(&ind.anchor) {
         problems.push(e.error(
             id,
@@ -220,7 +228,68 @@ fn check_indicator(
     }
 }
 
-/// Numbers in a Chinese quote: digits (3.0, 1.12, 93) and the numerals 一 to 十.
+/// `quotes`: every translation of the plan has the quote, copied from its page that holds the
+/// anchor, and stating the target.
+fn check_translated_quotes(ind: &Indicator, e: &Entry, site: &Site, problems: &mut Diagnostics) {
+    let id = ind.id.as_str();
+    for lang in site.config.languages.iter().skip(1) {
+        let field = format!("quotes.{}", lang.code);
+        let Some(quote) = ind.quotes.get(&lang.code).filter(|q| !q.trim().is_empty()) else {
+            problems.push(e.error(
+                id,
+                &field,
+                format!("the plan's words in `{}` are missing; copy them from that language's plan page", lang.code),
+            ));
+            continue;
+        };
+        let pages: Vec<_> = site
+            .pages
+            .iter()
+            .filter(|p| p.file.lang == lang.code && p.rendered.ids.contains(&ind.anchor))
+            .collect();
+        if !pages.is_empty() && !pages.iter().any(|p| p.body.contains(quote.as_str())) {
+            let file = format!("content/{}", pages[0].file.relative);
+            problems.push(e.error(
+                id,
+                &field,
+                format!(
+                    "this text does not occur in {file}, where `{}` is; copy the words exactly",
+                    ind.anchor
+                ),
+            ));
+        } else if !numbers_in(quote)
+            .iter()
+            .any(|n| (n - ind.target).abs() < 1e-9)
+        {
+            problems.push(e.error(
+                id,
+                &field,
+                format!(
+                    "{} does not occur in this text; quote the words that state the target",
+                    ind.target
+                ),
+            ));
+        }
+    }
+    for code in ind.quotes.keys() {
+        if site
+            .config
+            .languages
+            .iter()
+            .skip(1)
+            .all(|l| &l.code != code)
+        {
+            problems.push(e.error(
+                id,
+                &format!("quotes.{code}"),
+                format!("`{code}` is not a translation language of the site (see `languages` in config.toml)"),
+            ));
+        }
+    }
+}
+
+/// Numbers in a quote: digits (3.0, 1.12, 93), the numerals 一 to 十, and the English words one
+/// to ten.
 pub fn numbers_in(text: &str) -> Vec<f64> {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| Regex::new(r"\d+(?:\.\d+)?").expect("static regex"));
@@ -233,6 +302,17 @@ pub fn numbers_in(text: &str) -> Vec<f64> {
             v.push((i + 1) as f64);
         }
     }
+    const WORDS: [&str; 10] = [
+        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    ];
+    for word in text
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .map(str::to_ascii_lowercase)
+    {
+        if let Some(i) = WORDS.iter().position(|w| *w == word) {
+            v.push((i + 1) as f64);
+        }
+    }
     v
 }
 
@@ -240,6 +320,7 @@ const HEADER: [&str; 6] = ["indicator", "year", "area", "value", "source", "note
 
 fn load_observations(
     root: &Path,
+    translations: &[String],
     by_id: &HashMap<&str, &Indicator>,
     problems: &mut Diagnostics,
 ) -> Vec<Observation> {
@@ -254,19 +335,27 @@ fn load_observations(
         }
     };
     let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
-    match reader.headers() {
-        Ok(h) if h.iter().eq(HEADER) => {}
+    let wanted: Vec<String> = HEADER
+        .iter()
+        .map(|h| h.to_string())
+        .chain(translations.iter().map(|code| format!("source_{code}")))
+        .collect();
+    let columns: Vec<String> = match reader.headers() {
+        Ok(h) if h.iter().eq(wanted.iter()) => h.iter().map(str::to_string).collect(),
         _ => {
             problems.push(
                 Diagnostic::error(
                     OBSERVATIONS_FILE,
-                    format!("the first line must be `{}`", HEADER.join(",")),
+                    format!(
+                        "the first line must be `{}` (a `source_<language>` column gives the source in each translation)",
+                        wanted.join(",")
+                    ),
                 )
                 .at(1, 1),
             );
             return Vec::new();
         }
-    }
+    };
     let mut out = Vec::new();
     let mut keys = HashSet::new();
     for rec in reader.records() {
@@ -288,7 +377,10 @@ fn load_observations(
         };
         let line = rec.position().map_or(0, |p| p.line() as usize);
         let field = |name: &str| {
-            rec.get(HEADER.iter().position(|h| *h == name).unwrap_or(0))
+            columns
+                .iter()
+                .position(|h| h == name)
+                .and_then(|i| rec.get(i))
                 .unwrap_or("")
                 .trim()
                 .to_string()
@@ -349,11 +441,20 @@ fn load_observations(
                 continue;
             }
         };
-        if field("source").is_empty() {
-            problems.push(err(
-                "source",
-                "every figure needs its source (publisher and document)".into(),
-            ));
+        let mut sources = BTreeMap::new();
+        for column in std::iter::once("source".to_string())
+            .chain(translations.iter().map(|code| format!("source_{code}")))
+        {
+            let text = field(&column);
+            if text.is_empty() {
+                problems.push(err(
+                    &column,
+                    "every figure needs its source (publisher and document), in each language"
+                        .into(),
+                ));
+            } else if let Some(code) = column.strip_prefix("source_") {
+                sources.insert(code.to_string(), text);
+            }
         }
         if !keys.insert((id.clone(), year, area.clone())) {
             problems.push(err(
@@ -367,6 +468,7 @@ fn load_observations(
             area,
             value,
             source: field("source"),
+            sources,
             note: field("note"),
         });
     }
@@ -382,5 +484,7 @@ mod tests {
         assert_eq!(numbers_in("降至3.0‰、5.0‰和6.0‰以下"), vec![3.0, 5.0, 6.0]);
         assert!(numbers_in("至少配备一名").contains(&1.0));
         assert!(!numbers_in("达到93%以上").contains(&3.0));
+        assert!(numbers_in("at least one full-time child social worker").contains(&1.0));
+        assert!(!numbers_in("someone, anyone").contains(&1.0));
     }
 }

@@ -71,17 +71,7 @@ pub fn register(tera: &mut Tera, lang: &str, shared: Arc<Shared>) {
 /// `get_image_metadata(path, allow_missing = false)`, as Zola (see `images`).
 fn get_image_metadata(shared: &Shared, args: &HashMap<String, Value>) -> Result<Value> {
     let path = arg_str(args, "path", "get_image_metadata")?;
-    let rel = match path.strip_prefix("@/") {
-        Some(rest) => format!("content/{rest}"),
-        None => path.trim_start_matches('/').to_string(),
-    };
-    let config = &shared.site.config;
-    let found = find_site_file(
-        &shared.site.root,
-        config.theme.as_deref(),
-        &config.output_dir,
-        &rel,
-    );
+    let found = site_file(shared, path);
     let Some(file) = found else {
         if opt_bool(args, "allow_missing", false) {
             return Ok(Value::Null);
@@ -106,15 +96,8 @@ fn get_hash(shared: &Shared, args: &HashMap<String, Value>) -> Result<Value> {
         (None, None) => return Err(Error::msg("`get_hash` needs a `path` or a `literal`")),
         (None, Some(literal)) => literal.as_bytes().to_vec(),
         (Some(path), None) => {
-            let config = &shared.site.config;
-            let rel = path.trim_start_matches('/');
-            let file = find_site_file(
-                &shared.site.root,
-                config.theme.as_deref(),
-                &config.output_dir,
-                rel,
-            )
-            .ok_or_else(|| Error::msg(format!("`get_hash`: cannot find file `{path}`")))?;
+            let file = site_file(shared, path)
+                .ok_or_else(|| Error::msg(format!("`get_hash`: cannot find file `{path}`")))?;
             std::fs::read(&file)
                 .map_err(|e| Error::msg(format!("`get_hash`: cannot read `{path}` ({e})")))?
         }
@@ -266,6 +249,21 @@ fn file_hash(root: &Path, theme: Option<&str>, output_dir: &Path, path: &str) ->
     let bytes = std::fs::read(file).ok()?;
     let d = Sha256::digest(&bytes);
     Some(d[..10].iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// A file a template names (`@/` for `content/`), found as `find_site_file` finds it.
+fn site_file(shared: &Shared, path: &str) -> Option<PathBuf> {
+    let rel = match path.strip_prefix("@/") {
+        Some(rest) => format!("content/{rest}"),
+        None => path.trim_start_matches('/').to_string(),
+    };
+    let config = &shared.site.config;
+    find_site_file(
+        &shared.site.root,
+        config.theme.as_deref(),
+        &config.output_dir,
+        &rel,
+    )
 }
 
 /// A file named relative to the site, found where Zola looks: the site folder itself, then
@@ -505,17 +503,7 @@ fn read_data_file(shared: &Shared, path: &str, required: bool) -> Result<Option<
             "`load_data`: `{path}` leaves the site folder; use a path inside it"
         )));
     }
-    let rel = match path.strip_prefix("@/") {
-        Some(rest) => format!("content/{rest}"),
-        None => path.trim_start_matches('/').to_string(),
-    };
-    let config = &shared.site.config;
-    let found = find_site_file(
-        &shared.site.root,
-        config.theme.as_deref(),
-        &config.output_dir,
-        &rel,
-    );
+    let found = site_file(shared, path);
     match found.map(std::fs::read_to_string) {
         Some(Ok(t)) => Ok(Some(t)),
         None if !required => Ok(None),

@@ -65,6 +65,19 @@ fn good_data_builds_every_page_chart_and_download() {
         page.contains("National 2020: 3.4‰; Bayannur 2022: 3.2‰"),
         "chart description lists the figures"
     );
+    // The plan's words in English with the official Chinese beside them, and each figure's
+    // source in English.
+    assert!(page.contains("<blockquote>Neonatal mortality falls below 3.0‰</blockquote>"));
+    assert!(page.contains(r#"<blockquote lang="zh-Hans">新生儿死亡率降至3.0‰以下</blockquote>"#));
+    assert!(
+        page.contains("<td>a test source in English</td>")
+            && !page.contains("<td>a test source</td>")
+    );
+    let zh = fs::read_to_string(public.join("indicators/neonatal-mortality/index.html")).unwrap();
+    assert!(
+        zh.contains("<blockquote>新生儿死亡率降至3.0‰以下</blockquote>")
+            && zh.contains("<td>a test source</td>")
+    );
     // One city figure, above the target: too early to judge a trend.
     assert!(page.contains("too_early"), "{page}");
     assert!(
@@ -118,6 +131,18 @@ const CASES: &[(&str, &str, &str, &str)] = &[
         "indicators.toml",
         "health-goal-9",
         "anchor",
+    ),
+    (
+        "english-quote-not-in-plan",
+        "indicators.toml",
+        "below 2.0‰",
+        "quotes.en",
+    ),
+    (
+        "missing-english-source",
+        "observations.csv",
+        "bayannur,3.2",
+        "source_en",
     ),
 ];
 

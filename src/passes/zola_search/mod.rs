@@ -5,9 +5,11 @@
 //! (tags stripped with `ammonia`, `<pre>`/`<script>`/`<style>` left out) follow Zola 0.22.
 
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 use std::sync::OnceLock;
 
-use elasticlunr::{IndexBuilder, lang};
+use elasticlunr::lang::Language;
+use elasticlunr::{IndexBuilder, TokenizerFn, lang};
 use serde::Serialize;
 
 use crate::config::{IndexFormat, SearchConfig};
@@ -134,30 +136,49 @@ fn items<'a>(site: &'a Site, lang: &str) -> Vec<Item<'a>> {
 }
 
 fn elasticlunr_index(code: &str, search: &SearchConfig, items: &[Item]) -> Result<String, String> {
-    let language = lang::from_code(code).ok_or_else(|| {
-        format!("Zola's search index does not support language `{code}` (as in Zola); set `[search] engine = \"pagefind\"` or turn off build_search_index for it")
-    })?;
-    let mut builder = IndexBuilder::with_language(language);
+    let language = || {
+        lang::from_code(code).ok_or_else(|| {
+            format!("Zola's search index does not support language `{code}` (as in Zola); set `[search] engine = \"pagefind\"` or turn off build_search_index for it")
+        })
+    };
+    let words: Rc<Box<dyn Language>> = Rc::new(language()?);
+    let field_words = |words: &Rc<Box<dyn Language>>| -> TokenizerFn {
+        let words = words.clone();
+        Box::new(move |text| capped(words.tokenize(text)))
+    };
+    let mut builder = IndexBuilder::with_language(language()?);
     if search.include_title {
-        builder = builder.add_field("title");
+        builder = builder.add_field_with_tokenizer("title", field_words(&words));
     }
     if search.include_description {
-        builder = builder.add_field("description");
+        builder = builder.add_field_with_tokenizer("description", field_words(&words));
     }
     if search.include_date {
-        builder = builder.add_field("date");
+        builder = builder.add_field_with_tokenizer("date", field_words(&words));
     }
     if search.include_path {
-        builder = builder.add_field_with_tokenizer("path", Box::new(path_tokenizer));
+        builder = builder.add_field_with_tokenizer("path", Box::new(|p| capped(path_tokenizer(p))));
     }
     if search.include_content {
-        builder = builder.add_field("body");
+        builder = builder.add_field_with_tokenizer("body", field_words(&words));
     }
     let mut index = builder.build();
     for item in items {
         index.add_doc(item.url, row(search, item));
     }
     Ok(index.to_json())
+}
+
+/// Longest word put in the index. elasticlunr keeps words in a tree one level per character
+/// and writes it out recursively, so a 3,000-character "word" (a run of `_` or a pasted hash)
+/// would overflow the stack; no reader searches for a word this long.
+const MAX_WORD_CHARS: usize = 100;
+
+fn capped(words: Vec<String>) -> Vec<String> {
+    words
+        .into_iter()
+        .filter(|w| w.chars().count() <= MAX_WORD_CHARS)
+        .collect()
 }
 
 fn path_tokenizer(text: &str) -> Vec<String> {
@@ -263,6 +284,39 @@ mod tests {
             "hello big\nworld"
         );
         assert_eq!(clean_body(Some(2), "hello"), "he");
+    }
+
+    #[test]
+    fn a_very_long_word_is_left_out_instead_of_overflowing_the_stack() {
+        let content = format!("<p>Red {}deep apples</p>", "_".repeat(5_000));
+        // A rayon worker's stack: the size the build runs on.
+        let json = std::thread::Builder::new()
+            .stack_size(2 * 1024 * 1024)
+            .spawn(move || {
+                let items = [Item {
+                    url: "https://x.org/a/",
+                    title: Some("Apples"),
+                    description: None,
+                    date: None,
+                    path: "/a/",
+                    content: &content,
+                }];
+                elasticlunr_index("en", &SearchConfig::default(), &items).unwrap()
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        // The words are a tree one level per character: "apples" is in it, the long word is not.
+        fn depth(v: &serde_json::Value) -> usize {
+            match v {
+                serde_json::Value::Object(m) => 1 + m.values().map(depth).max().unwrap_or(0),
+                _ => 0,
+            }
+        }
+        let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let words = &json["index"]["body"]["root"];
+        assert!(words["a"]["p"]["p"]["l"].is_object(), "{words}");
+        assert!(depth(words) < MAX_WORD_CHARS + 5, "{}", depth(words));
     }
 
     #[test]
