@@ -137,6 +137,9 @@ title = true
 
 def config(search):
     s = "true" if search else "false"
+    # sprout's own engine for Chinese and English; Zola's elasticlunr index has no Chinese
+    # here, and run.sh strips this table from the copy Zola builds.
+    search_table = '\n[search]\nengine = "pagefind"\n' if search else ""
     return f"""base_url = "https://bench.example.net"
 title = "基准站点"
 description = "合成的双语站点"
@@ -146,7 +149,7 @@ generate_feeds = false
 build_search_index = {s}
 
 [markdown]
-
+{search_table}
 [languages.en]
 title = "Benchmark site"
 description = "A synthetic bilingual site"

@@ -80,7 +80,7 @@ for c in $CASES; do
 done
 
 # median and range of column $1 in a list
-stat() { sort -n -k"$1" "$2" | awk -v k="$1" '{v[NR]=$k} END {printf "%s %s %s", v[int((NR+1)/2)], v[1], v[NR]}'; }
+stat() { sort -n -k"$1" "$2" | awk -v k="$1" '{v[NR]=$k} END {printf "%s %s %s\n", v[int((NR+1)/2)], v[1], v[NR]}'; }
 
 printf '\n%-12s %-14s %10s %16s %12s %6s\n' case tool "median s" "min-max s" "peak MB" exit
 for c in $CASES; do

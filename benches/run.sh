@@ -110,7 +110,7 @@ zola_copy() { # site-dir
   rm -rf "$copy"
   mkdir -p "$copy"
   cp -r "$dir/content" "$dir/templates" "$copy/"
-  sed 's/^build_search_index = true/build_search_index = false/' "$dir/config.toml" >"$copy/config.toml"
+  sed -e 's/^build_search_index = true/build_search_index = false/' -e '/^\[search\]$/d' -e '/^engine = "pagefind"$/d' "$dir/config.toml" >"$copy/config.toml"
   echo "$copy"
 }
 

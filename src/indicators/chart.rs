@@ -22,7 +22,10 @@ pub struct Chart {
     pub unit: String,
     pub target: f64,
     pub target_year: i32,
+    /// The legend's entry for the target line ("Target 3.0‰").
     pub target_label: String,
+    /// The target as the plan writes it, with its unit ("3.0‰"), beside the target line.
+    pub target_value: String,
     pub series: Vec<Series>,
     /// Shown when no series has a point.
     pub empty_label: String,
@@ -128,7 +131,8 @@ pub fn svg(chart: &Chart, id: &str) -> String {
         WIDTH - RIGHT,
         WIDTH - RIGHT + 3.0,
         ty + 4.0,
-        esc(&chart.target_label)
+        // Only the value fits in the margin at phone width; the legend says it is the target.
+        esc(&chart.target_value)
     );
     let mut any = false;
     for (i, series) in chart.series.iter().enumerate() {
@@ -320,6 +324,7 @@ mod tests {
             target,
             target_year: 2030,
             target_label: format!("目标 {}{unit}", number(target)),
+            target_value: format!("{}{unit}", number(target)),
             series: vec![Series {
                 label: "全国".into(),
                 points,

@@ -177,6 +177,7 @@ impl Ctx<'_> {
             target: ind.target,
             target_year: ind.target_year,
             target_label: self.text.fill("chart-target-label", &[("value", &target)]),
+            target_value: target.clone(),
             series,
             empty_label: self.text.get("chart-empty"),
         };
