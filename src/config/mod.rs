@@ -1,6 +1,7 @@
 //! `config.toml`: the raw, strictly parsed file (unknown keys rejected by name) and the checked
 //! `Config` the rest of the generator reads (languages resolved, URLs normalised).
 
+pub mod highlighting;
 pub mod keys;
 pub mod limits;
 mod locate;
@@ -399,7 +400,11 @@ impl Config {
                 format!("cannot read the site configuration ({e}); run sprout in a site folder or pass --root"),
             )])
         })?;
-        Self::parse(&text, file)
+        let mut config = Self::parse(&text, file)?;
+        if let Some(theme) = config.theme.clone() {
+            theme_extra(root, &theme, &mut config.extra)?;
+        }
+        Ok(config)
     }
 
     pub fn parse(text: &str, file: &Path) -> Result<Config, Diagnostics> {
@@ -580,7 +585,7 @@ fn resolve(
     }
 
     if let Some(hl) = &raw.markdown.highlighting
-        && let Err(m) = crate::markdown::highlight::check(hl)
+        && let Err(m) = highlighting::check(hl)
     {
         problems.push(err(
             &[Step::Key("markdown"), Step::Key("highlighting")],
@@ -691,6 +696,40 @@ fn globs(
 }
 
 /// TOML → JSON for templates; dates and times become strings as Zola does.
+/// As Zola: the theme's `theme.toml` `[extra]` gives defaults for the site's `[extra]`; a key
+/// the site sets wins, and tables are merged key by key. A theme without `theme.toml` adds none.
+fn theme_extra(root: &Path, theme: &str, extra: &mut Value) -> Result<(), Diagnostics> {
+    let file = PathBuf::from("themes").join(theme).join("theme.toml");
+    let Ok(text) = std::fs::read_to_string(root.join(&file)) else {
+        return Ok(());
+    };
+    let origin = Origin {
+        file: &file,
+        first_line: 1,
+    };
+    let mut table: toml::Table =
+        strict::from_toml(&text, origin).map_err(|d| Diagnostics::from_iter([d]))?;
+    if let Some(defaults) = table.remove("extra") {
+        merge_defaults(extra, toml_to_json(defaults));
+    }
+    Ok(())
+}
+
+/// Fill in what `site` lacks from `defaults`, recursing into tables both have.
+fn merge_defaults(site: &mut Value, defaults: Value) {
+    let (Value::Object(site), Value::Object(defaults)) = (site, defaults) else {
+        return;
+    };
+    for (key, value) in defaults {
+        match site.get_mut(&key) {
+            Some(own) => merge_defaults(own, value),
+            None => {
+                site.insert(key, value);
+            }
+        }
+    }
+}
+
 pub fn toml_to_json(v: toml::Value) -> Value {
     match v {
         toml::Value::String(s) => Value::String(s),
@@ -711,6 +750,37 @@ mod tests {
 
     fn parse(text: &str) -> Result<Config, Diagnostics> {
         Config::parse(text, Path::new("config.toml"))
+    }
+
+    #[test]
+    fn theme_extra_gives_defaults_the_site_overrides() {
+        let dir = tempfile::tempdir().unwrap();
+        let theme = dir.path().join("themes/t");
+        std::fs::create_dir_all(&theme).unwrap();
+        std::fs::write(
+            dir.path().join("config.toml"),
+            "base_url = \"https://x.org\"\ntheme = \"t\"\n[extra]\nmine = 1\nboth = \"site\"\nnested = { a = 1 }\n",
+        )
+        .unwrap();
+        std::fs::write(
+            theme.join("theme.toml"),
+            "name = \"t\"\n[extra]\nboth = \"theme\"\nonly_theme = [1, 2]\nnested = { a = 2, b = 3 }\n",
+        )
+        .unwrap();
+        let config = Config::load(dir.path()).unwrap();
+        assert_eq!(
+            config.extra,
+            json!({ "mine": 1, "both": "site", "only_theme": [1, 2], "nested": { "a": 1, "b": 3 } })
+        );
+        std::fs::write(theme.join("theme.toml"), "[extra\n").unwrap();
+        let problems = Config::load(dir.path()).unwrap_err();
+        assert!(
+            problems
+                .items()
+                .iter()
+                .any(|d| d.file.ends_with("themes/t/theme.toml") && d.line == 1),
+            "{problems:?}"
+        );
     }
 
     #[test]

@@ -3,43 +3,10 @@
 //! (`giallo-light.css` and `giallo-dark.css` for two themes) for sites with a strict CSP.
 //! Without `[markdown.highlighting]` a block is `<pre><code data-lang="x">`, escaped.
 
-use std::sync::OnceLock;
+use giallo::{HighlightOptions, HtmlRenderer, ParsedFence, ThemeVariant};
 
-use giallo::{HighlightOptions, HtmlRenderer, ParsedFence, Registry, ThemeVariant};
-
+use crate::config::highlighting::registry;
 use crate::config::{HighlightStyle, HighlightingConfig};
-
-/// Giallo's built-in registry, loaded once per process (it is large).
-fn registry() -> Result<&'static Registry, String> {
-    static REGISTRY: OnceLock<Result<Registry, String>> = OnceLock::new();
-    REGISTRY
-        .get_or_init(|| {
-            let mut r = Registry::builtin().map_err(|e| e.to_string())?;
-            r.link_grammars();
-            Ok(r)
-        })
-        .as_ref()
-        .map_err(Clone::clone)
-}
-
-/// What is wrong with a `[markdown.highlighting]` table, if anything.
-pub fn check(hl: &HighlightingConfig) -> Result<(), String> {
-    if !hl.extra_grammars.is_empty() || !hl.extra_themes.is_empty() {
-        return Err("`extra_grammars` and `extra_themes` are not supported by sprout yet; use one of giallo's built-in grammars and themes".into());
-    }
-    let registry = registry()?;
-    let themes: Vec<&String> = match (&hl.theme, &hl.light_theme, &hl.dark_theme) {
-        (Some(t), None, None) => vec![t],
-        (None, Some(l), Some(d)) => vec![l, d],
-        _ => return Err("set either `theme`, or both `light_theme` and `dark_theme`".into()),
-    };
-    match themes.iter().find(|t| !registry.contains_theme(t)) {
-        Some(t) => Err(format!(
-            "highlighting theme `{t}` does not exist in giallo's built-in themes"
-        )),
-        None => Ok(()),
-    }
-}
 
 /// The CSS files the class style needs, by output name (none for inline styles).
 pub fn theme_css(hl: &HighlightingConfig) -> Vec<(&'static str, String)> {
@@ -140,7 +107,7 @@ mod tests {
             style: HighlightStyle::Class,
             ..Default::default()
         };
-        check(&hl).unwrap();
+        crate::config::highlighting::check(&hl).unwrap();
         let html = code_block(Some(&hl), "rust", "fn main() {}\n").unwrap();
         assert!(html.contains("class=\"z-"), "{html}");
         assert!(!html.contains("style="), "{html}");
@@ -155,7 +122,11 @@ mod tests {
             theme: Some("no-such-theme".into()),
             ..Default::default()
         };
-        assert!(check(&hl).unwrap_err().contains("no-such-theme"));
+        assert!(
+            crate::config::highlighting::check(&hl)
+                .unwrap_err()
+                .contains("no-such-theme")
+        );
         let hl = HighlightingConfig {
             theme: Some("github-dark".into()),
             error_on_missing_language: true,

@@ -26,11 +26,7 @@ const STAGES: &[&[&str]] = &[
 /// Arrows up the pipeline that are known and explained, as (from file, to stage).
 /// `markdown/prerender.rs` renders shortcodes through the Tera set-up of `templates`; it goes
 /// when the rendered Markdown is kept beside `Site` rather than written back into it.
-const KNOWN_UPWARD: &[(&str, &str)] = &[
-    ("markdown/prerender.rs", "templates"),
-    // `[markdown.highlighting]` is checked against giallo's themes while the config is read.
-    ("config/mod.rs", "markdown"),
-];
+const KNOWN_UPWARD: &[(&str, &str)] = &[("markdown/prerender.rs", "templates")];
 
 fn rank(stage: &str) -> Option<usize> {
     STAGES.iter().position(|line| line.contains(&stage))
