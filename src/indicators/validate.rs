@@ -340,8 +340,8 @@ fn load_observations(
         .map(|h| h.to_string())
         .chain(translations.iter().map(|code| format!("source_{code}")))
         .collect();
-    let columns: Vec<String> = match reader.headers() {
-        Ok(h) if h.iter().eq(wanted.iter()) => h.iter().map(str::to_string).collect(),
+    match reader.headers() {
+        Ok(h) if h.iter().eq(wanted.iter()) => {}
         _ => {
             problems.push(
                 Diagnostic::error(
@@ -355,7 +355,7 @@ fn load_observations(
             );
             return Vec::new();
         }
-    };
+    }
     let mut out = Vec::new();
     let mut keys = HashSet::new();
     for rec in reader.records() {
@@ -377,7 +377,7 @@ fn load_observations(
         };
         let line = rec.position().map_or(0, |p| p.line() as usize);
         let field = |name: &str| {
-            columns
+            wanted
                 .iter()
                 .position(|h| h == name)
                 .and_then(|i| rec.get(i))
