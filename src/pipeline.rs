@@ -143,20 +143,26 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildFailed> {
             Templates::load(&opts.root, config.theme.as_deref())
         })
         .map_err(failed)?;
+    // Templates may list the targets while the Markdown renders; the data is checked against
+    // the rendered plan afterwards, before anything publishes.
+    let raw = steps
+        .run("indicators", || indicators::read(&opts.root))
+        .map_err(failed)?;
+    let directory = Arc::new(raw.as_ref().map(|r| r.directory()).unwrap_or_default());
     let (site, soft) = steps
         .run("markdown", || {
-            prerender::render_all(site, &templates, &opts.cancel)
+            prerender::render_all(site, &templates, directory.clone(), &opts.cancel)
         })
         .map_err(failed)?;
     findings.extend(soft);
     steps.go_on()?;
     let data = steps
-        .run("indicators", || indicators::load(&site))
+        .run("indicator checks", || indicators::load(raw, &site))
         .map_err(failed)?;
     let virtuals = steps.run("generated pages", || indicators::pages(&site, &data));
     let site = Arc::new(site);
     let values = Arc::new(steps.run("values", || Values::new(&site)));
-    let shared = Arc::new(Shared::new(site.clone(), values.clone()));
+    let shared = Arc::new(Shared::new(site.clone(), values.clone(), directory));
     let renderer = Renderer::new(&site, &values, &templates, &virtuals, shared);
     let mut output = steps.run("render", || renderer.render()).map_err(failed)?;
     steps.go_on()?;

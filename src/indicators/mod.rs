@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::content::Site;
 use crate::diagnostics::Diagnostics;
 pub use pages::{downloads, pages};
+pub use validate::{Raw, read_file};
 
 pub const INDICATORS_FILE: &str = "data/indicators.toml";
 pub const OBSERVATIONS_FILE: &str = "data/observations.csv";
@@ -61,20 +62,49 @@ pub enum Direction {
     ReduceBy,
 }
 
-/// The seven domains of the plan, in the plan's order.
-pub const DOMAINS: [&str; 7] = [
-    "health",
-    "safety",
-    "education",
-    "welfare",
-    "family",
-    "environment",
-    "legal",
-];
+/// Where the indicator pages go and what the data may name: the top-level keys of
+/// `data/indicators.toml`, so that nothing about one plan or one city is in the generator.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Layout {
+    /// Path of the dashboard under each language's prefix (`indicators` → `/en/indicators/`).
+    pub path: String,
+    /// The plan's domains, in its order; each has a page and a `domain-<key>` text.
+    pub domains: Vec<String>,
+    /// The area the plan is for: its figures are judged against the targets.
+    pub city: String,
+    /// Other areas whose published figures are shown beside the city's, for reference.
+    pub references: Vec<String>,
+}
 
-/// Areas an observation may describe; `bayannur` is the city itself.
-pub const AREAS: [&str; 3] = ["bayannur", "inner-mongolia", "national"];
-pub const CITY: &str = "bayannur";
+impl Layout {
+    /// Every area an observation may describe: the city first, then the references.
+    pub fn areas(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.city.as_str()).chain(self.references.iter().map(String::as_str))
+    }
+
+    /// The site path of a page under the dashboard (`rest` is `""`, `"health/"`, …) in `lang`.
+    pub fn page_path(&self, config: &crate::config::Config, lang: &str, rest: &str) -> String {
+        format!("{}{}/{rest}", config.lang_prefix(lang), self.path)
+    }
+}
+
+/// What templates may ask about the indicators while the plan's Markdown renders (before the
+/// data is checked against the rendered plan): each target's id, name, domain and plan anchor.
+/// A build only publishes after the whole data has been checked.
+#[derive(Debug, Clone, Default)]
+pub struct Directory {
+    pub layout: Layout,
+    pub entries: Vec<Entry>,
+}
+
+/// One target as `get_indicators` lists it.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub id: String,
+    pub domain: String,
+    pub anchor: String,
+    pub name: BTreeMap<String, String>,
+}
 
 /// One numeric target of the plan.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -116,6 +146,7 @@ pub struct Observation {
 /// The checked data, plus where each target's plan clause is.
 #[derive(Debug, Clone, Default)]
 pub struct Data {
+    pub layout: Layout,
     pub indicators: Vec<Indicator>,
     pub observations: Vec<Observation>,
 }
@@ -143,15 +174,22 @@ const TEXT_KEYS: &[&str] = &[
     "direction-reduce_by",
 ];
 
-/// Load and check the indicator data; a site without `data/indicators.toml` has none.
-pub fn load(site: &Site) -> Result<Data, Diagnostics> {
-    let root = &site.root;
-    let path = root.join(INDICATORS_FILE);
-    if !path.exists() {
-        return Ok(Data::default());
+/// Read `data/indicators.toml` (a site without it has no indicators): enough for templates to
+/// link targets while the Markdown renders. [`load`] checks it fully afterwards.
+pub fn read(root: &Path) -> Result<Option<Raw>, Diagnostics> {
+    if !root.join(INDICATORS_FILE).exists() {
+        return Ok(None);
     }
-    let mut problems = missing_texts(site);
-    match validate::load(root, site) {
+    read_file(root).map(Some)
+}
+
+/// Check the indicator data against the rendered plan and load the figures.
+pub fn load(raw: Option<Raw>, site: &Site) -> Result<Data, Diagnostics> {
+    let Some(raw) = raw else {
+        return Ok(Data::default());
+    };
+    let mut problems = missing_texts(site, &raw.layout);
+    match validate::load(raw, site) {
         Ok(data) if !problems.has_errors() => Ok(data),
         Ok(_) => Err(problems),
         Err(more) => {
@@ -161,11 +199,11 @@ pub fn load(site: &Site) -> Result<Data, Diagnostics> {
     }
 }
 
-fn missing_texts(site: &Site) -> Diagnostics {
+fn missing_texts(site: &Site, layout: &Layout) -> Diagnostics {
     let mut problems = Diagnostics::default();
     for lang in &site.config.languages {
-        let domains = DOMAINS.iter().map(|d| format!("domain-{d}"));
-        let areas = AREAS.iter().map(|a| format!("area-{a}"));
+        let domains = layout.domains.iter().map(|d| format!("domain-{d}"));
+        let areas = layout.areas().map(|a| format!("area-{a}"));
         let keys = TEXT_KEYS
             .iter()
             .map(|k| k.to_string())
@@ -189,7 +227,7 @@ fn missing_texts(site: &Site) -> Diagnostics {
 }
 
 /// Read a data file, naming it on failure.
-fn read(root: &Path, rel: &str) -> Result<String, crate::diagnostics::Diagnostic> {
+fn read_text(root: &Path, rel: &str) -> Result<String, crate::diagnostics::Diagnostic> {
     std::fs::read_to_string(root.join(rel)).map_err(|e| {
         crate::diagnostics::Diagnostic::error(rel, format!("cannot read this file ({e})"))
     })

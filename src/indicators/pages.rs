@@ -8,12 +8,10 @@ use serde_json::{Map, Value, json};
 
 use super::chart::{self, Chart, Series};
 use super::status::{goal_value, status};
-use super::{CITY, DOMAINS, Data, Indicator, Observation};
+use super::{Data, Indicator, Observation};
 use crate::content::{ItemRef, Site};
 use crate::content::{VirtualPage, virtual_alternates};
 use crate::output::{Body, Output};
-
-const DIR: &str = "indicators";
 
 /// Translated interface text for one language, from config `[translations]` (the keys are
 /// checked when the data is loaded).
@@ -61,10 +59,6 @@ fn anchor_pages(site: &Site) -> HashMap<&str, usize> {
     map
 }
 
-fn base(site: &Site, lang: &str) -> String {
-    format!("{}{DIR}/", site.config.lang_prefix(lang))
-}
-
 struct Ctx<'a> {
     site: &'a Site,
     data: &'a Data,
@@ -75,9 +69,11 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn url(&self, rest: &str) -> String {
-        self.site
-            .config
-            .permalink(&format!("{}{rest}", base(self.site, self.lang)))
+        let path = self
+            .data
+            .layout
+            .page_path(&self.site.config, self.lang, rest);
+        self.site.config.permalink(&path)
     }
 
     fn plan_link(&self, anchor: &str) -> (Option<String>, Option<String>) {
@@ -120,7 +116,8 @@ impl Ctx<'_> {
         let unit = ind.unit.symbol();
         let target = format!("{}{unit}", display(ind));
         let mut series: Vec<Series> = Vec::new();
-        for area in super::AREAS {
+        let city = self.data.layout.city.as_str();
+        for area in self.data.layout.areas() {
             let points: Vec<(i32, f64)> = obs
                 .iter()
                 .filter(|o| o.area == area)
@@ -128,11 +125,11 @@ impl Ctx<'_> {
                 .collect();
             // The legend always names the city, saying so when it has no figure yet, and marks
             // the other areas as references.
-            let key = match (area, points.is_empty()) {
-                (CITY, true) => "chart-legend-missing",
-                (CITY, false) => "chart-legend-city",
-                (_, true) => continue,
-                (_, false) => "chart-legend-reference",
+            let key = match (area == city, points.is_empty()) {
+                (true, true) => "chart-legend-missing",
+                (true, false) => "chart-legend-city",
+                (false, true) => continue,
+                (false, false) => "chart-legend-reference",
             };
             // Optional texts: a site without them shows the area's name.
             let pattern = self.text.map.get(key).map_or("{area}", String::as_str);
@@ -187,9 +184,10 @@ impl Ctx<'_> {
     fn indicator(&self, ind: &Indicator) -> Value {
         let mut obs: Vec<&Observation> = self.data.observations_of(&ind.id).collect();
         obs.sort_by(|a, b| (a.year, &a.area).cmp(&(b.year, &b.area)));
+        let layout = &self.data.layout;
         let city: Vec<(i32, f64)> = obs
             .iter()
-            .filter(|o| o.area == CITY)
+            .filter(|o| o.area == layout.city)
             .map(|o| (o.year, o.value))
             .collect();
         let latest = |area: &str| {
@@ -213,9 +211,10 @@ impl Ctx<'_> {
             "anchor": ind.anchor,
             "plan_url": plan_url, "plan_title": plan_title,
             "url": self.url(&format!("{}/", ind.id)),
-            "csv_url": self.site.config.permalink(&format!("/{DIR}/{}.csv", ind.id)),
+            "csv_url": self.site.config.permalink(&format!("/{}/{}.csv", layout.path, ind.id)),
             "observations": obs.iter().map(|o| self.obs_value(o, ind)).collect::<Vec<_>>(),
-            "latest_city": latest(CITY), "latest_national": latest("national"),
+            "latest_city": latest(&layout.city),
+            "latest": layout.areas().map(|a| (a.to_string(), latest(a).unwrap_or(Value::Null))).collect::<Map<String, Value>>(),
             "status": status(ind, &city),
             "chart": self.chart(ind, &obs),
         })
@@ -260,17 +259,21 @@ fn language_pages(ctx: &Ctx) -> Vec<VirtualPage> {
         .iter()
         .map(|i| ctx.indicator(i))
         .collect();
-    let domains: Vec<Value> = DOMAINS
+    let domains: Vec<Value> = ctx
+        .data
+        .layout
+        .domains
         .iter()
-        .filter(|d| ctx.data.indicators.iter().any(|i| i.domain == **d))
+        .filter(|d| ctx.data.indicators.iter().any(|i| &i.domain == *d))
         .map(|d| {
-            let list: Vec<Value> = all.iter().filter(|v| v["domain"] == *d).cloned().collect();
+            let list: Vec<Value> = all.iter().filter(|v| v["domain"] == d.as_str()).cloned().collect();
             json!({"key": d, "name": ctx.text.get(&format!("domain-{d}")), "url": ctx.url(&format!("{d}/")), "indicators": list})
         })
         .collect();
+    let dir = &ctx.data.layout.path;
     let downloads = json!({
-        "json_url": site.config.permalink(&format!("/{DIR}/indicators.json")),
-        "observations_url": site.config.permalink(&format!("/{DIR}/observations.csv")),
+        "json_url": site.config.permalink(&format!("/{dir}/indicators.json")),
+        "observations_url": site.config.permalink(&format!("/{dir}/observations.csv")),
     });
     let home = site.index_section(ctx.lang).map(|s| {
         (
@@ -355,7 +358,8 @@ fn virtual_page(
     vars: Map<String, Value>,
 ) -> VirtualPage {
     let site = ctx.site;
-    let path = format!("{}{rest}", base(site, ctx.lang));
+    let layout = &ctx.data.layout;
+    let path = layout.page_path(&site.config, ctx.lang, rest);
     let per_lang: Vec<(String, String, Option<String>)> = site
         .config
         .languages
@@ -364,7 +368,7 @@ fn virtual_page(
             (
                 l.code.clone(),
                 site.config
-                    .permalink(&format!("{}{rest}", base(site, &l.code))),
+                    .permalink(&layout.page_path(&site.config, &l.code, rest)),
                 None,
             )
         })
@@ -431,19 +435,20 @@ pub fn downloads(site: &Site, data: &Data, output: &mut Output) {
         "indicators": list,
     });
     let text = serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n";
+    let dir = &data.layout.path;
     output.insert(
-        format!("{DIR}/indicators.json"),
+        format!("{dir}/indicators.json"),
         Body::Bytes(text.into_bytes()),
         super::INDICATORS_FILE,
     );
     output.insert(
-        format!("{DIR}/observations.csv"),
+        format!("{dir}/observations.csv"),
         Body::Bytes(csv_rows(data.observations.iter())),
         super::OBSERVATIONS_FILE,
     );
     for i in &data.indicators {
         output.insert(
-            format!("{DIR}/{}.csv", i.id),
+            format!("{dir}/{}.csv", i.id),
             Body::Bytes(csv_rows(data.observations_of(&i.id))),
             super::OBSERVATIONS_FILE,
         );

@@ -9,7 +9,7 @@ use regex::Regex;
 use serde::Deserialize;
 
 use super::{
-    AREAS, DOMAINS, Data, INDICATORS_FILE, Indicator, OBSERVATIONS_FILE, Observation, read,
+    Data, Directory, INDICATORS_FILE, Indicator, Layout, OBSERVATIONS_FILE, Observation, read_text,
 };
 use crate::config::strict::{Origin, from_toml};
 use crate::content::Site;
@@ -20,19 +20,132 @@ use crate::diagnostics::{Diagnostic, Diagnostics, line_col};
 struct File {
     /// The official text every `quote` must come from.
     source_text: String,
+    #[serde(default = "default_path")]
+    path: String,
+    domains: Vec<String>,
+    city: String,
+    #[serde(default)]
+    references: Vec<String>,
     #[serde(default)]
     indicator: Vec<toml::Spanned<Indicator>>,
 }
 
-pub fn load(root: &Path, site: &Site) -> Result<Data, Diagnostics> {
-    let mut problems = Diagnostics::default();
-    let text = read(root, INDICATORS_FILE).map_err(|d| Diagnostics::from_iter([d]))?;
+fn default_path() -> String {
+    "indicators".into()
+}
+
+/// `data/indicators.toml` as read, before it is checked against the rendered plan.
+pub struct Raw {
+    text: String,
+    file: File,
+    pub layout: Layout,
+}
+
+impl Raw {
+    /// Each target's id, name, domain and anchor, for templates.
+    pub fn directory(&self) -> Directory {
+        let entries = self
+            .file
+            .indicator
+            .iter()
+            .map(|s| {
+                let i = s.get_ref();
+                super::Entry {
+                    id: i.id.clone(),
+                    domain: i.domain.clone(),
+                    anchor: i.anchor.clone(),
+                    name: i.name.clone(),
+                }
+            })
+            .collect();
+        Directory {
+            layout: self.layout.clone(),
+            entries,
+        }
+    }
+}
+
+/// Read and parse the file and check its top-level keys (the layout).
+pub fn read_file(root: &Path) -> Result<Raw, Diagnostics> {
+    let text = read_text(root, INDICATORS_FILE).map_err(|d| Diagnostics::from_iter([d]))?;
     let origin = Origin {
         file: Path::new(INDICATORS_FILE),
         first_line: 1,
     };
     let file: File = from_toml(&text, origin).map_err(|d| Diagnostics::from_iter([d]))?;
-    let source = match read(root, &file.source_text) {
+    let layout = Layout {
+        path: file.path.clone(),
+        domains: file.domains.clone(),
+        city: file.city.clone(),
+        references: file.references.clone(),
+    };
+    let problems = check_layout(&text, &layout);
+    if problems.has_errors() {
+        return Err(problems);
+    }
+    Ok(Raw { text, file, layout })
+}
+
+fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// The top-level keys: slugs, each named once, the city not among its references.
+fn check_layout(text: &str, layout: &Layout) -> Diagnostics {
+    let mut problems = Diagnostics::default();
+    let mut err = |key: &str, message: String| {
+        let at = text
+            .match_indices(key)
+            .find(|(i, _)| *i == 0 || text[..*i].ends_with('\n'))
+            .map_or(0, |(i, _)| i);
+        let (l, c) = line_col(text, at);
+        problems
+            .push(Diagnostic::error(INDICATORS_FILE, format!("field `{key}`: {message}")).at(l, c));
+    };
+    if !layout.path.split('/').all(is_slug) {
+        err(
+            "path",
+            format!(
+                "`{}` is not a path of lower-case ASCII words, digits and hyphens separated by `/` (e.g. \"indicators\")",
+                layout.path
+            ),
+        );
+    }
+    if layout.domains.is_empty() {
+        err("domains", "list the plan's domains, in its order".into());
+    }
+    let mut seen = HashSet::new();
+    for d in &layout.domains {
+        if !is_slug(d) || !seen.insert(d.as_str()) {
+            err(
+                "domains",
+                format!(
+                    "`{d}` must be a lower-case slug (it becomes a page's URL) and appear once"
+                ),
+            );
+        }
+    }
+    let mut areas = HashSet::new();
+    for (i, a) in layout.areas().enumerate() {
+        if !is_slug(a) || !areas.insert(a) {
+            let key = if i == 0 { "city" } else { "references" };
+            err(
+                key,
+                format!(
+                    "`{a}` must be a lower-case slug and name one area once (the city is not one of its references)"
+                ),
+            );
+        }
+    }
+    problems
+}
+
+pub fn load(raw: Raw, site: &Site) -> Result<Data, Diagnostics> {
+    let mut problems = Diagnostics::default();
+    let Raw { text, file, layout } = raw;
+    let source = match read_text(site.root.as_path(), &file.source_text) {
         Ok(s) => s,
         Err(_) => {
             let (l, c) = line_col(&text, text.find("source_text").unwrap_or(0));
@@ -50,15 +163,13 @@ pub fn load(root: &Path, site: &Site) -> Result<Data, Diagnostics> {
         let span = spanned.span();
         let ind = spanned.into_inner();
         let ctx = Entry { text: &text, span };
-        check_indicator(
-            &ind,
-            &ctx,
+        let plan = Plan {
             site,
-            &source,
-            &anchors,
-            &mut seen,
-            &mut problems,
-        );
+            source: &source,
+            anchors: &anchors,
+            layout: &layout,
+        };
+        check_indicator(&ind, &ctx, &plan, &mut seen, &mut problems);
         indicators.push(ind);
     }
     let by_id: HashMap<&str, &Indicator> = indicators.iter().map(|i| (i.id.as_str(), i)).collect();
@@ -69,14 +180,30 @@ pub fn load(root: &Path, site: &Site) -> Result<Data, Diagnostics> {
         .skip(1)
         .map(|l| l.code.clone())
         .collect();
-    let observations = load_observations(root, &translations, &by_id, &mut problems);
+    let observations = load_observations(
+        site.root.as_path(),
+        &translations,
+        &by_id,
+        &layout,
+        &mut problems,
+    );
     if problems.has_errors() {
         return Err(problems);
     }
     Ok(Data {
+        layout,
         indicators,
         observations,
     })
+}
+
+/// What an indicator is checked against.
+struct Plan<'a> {
+    site: &'a Site,
+    /// The official text.
+    source: &'a str,
+    anchors: &'a HashSet<String>,
+    layout: &'a Layout,
 }
 
 /// Every anchor id on the plan pages (any language), from the rendered Markdown.
@@ -120,24 +247,24 @@ impl Entry<'_> {
 fn check_indicator(
     ind: &Indicator,
     e: &Entry,
-    site: &Site,
-    source: &str,
-    anchors: &HashSet<String>,
+    plan: &Plan,
     seen: &mut HashSet<String>,
     problems: &mut Diagnostics,
 ) {
+    let Plan {
+        site,
+        source,
+        anchors,
+        layout,
+    } = *plan;
     let id = ind.id.as_str();
-    let slug_ok = !id.is_empty()
-        && id
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-    if !slug_ok {
+    if !is_slug(id) {
         problems.push(e.error(
             id,
             "id",
             "use lower-case ASCII letters, digits and hyphens (it becomes the page's URL)".into(),
         ));
-    } else if DOMAINS.contains(&id) {
+    } else if layout.domains.iter().any(|d| d == id) {
         problems.push(e.error(
             id,
             "id",
@@ -150,14 +277,14 @@ fn check_indicator(
             "is used twice; every indicator needs its own id".into(),
         ));
     }
-    if !DOMAINS.contains(&ind.domain.as_str()) {
+    if !layout.domains.contains(&ind.domain) {
         problems.push(e.error(
             id,
             "domain",
             format!(
-                "`{}` is not a domain; use one of {}",
+                "`{}` is not a domain; use one of {} (the file's `domains`)",
                 ind.domain,
-                DOMAINS.join(", ")
+                layout.domains.join(", ")
             ),
         ));
     }
@@ -322,12 +449,13 @@ fn load_observations(
     root: &Path,
     translations: &[String],
     by_id: &HashMap<&str, &Indicator>,
+    layout: &Layout,
     problems: &mut Diagnostics,
 ) -> Vec<Observation> {
     if !root.join(OBSERVATIONS_FILE).exists() {
         return Vec::new();
     }
-    let text = match read(root, OBSERVATIONS_FILE) {
+    let text = match read_text(root, OBSERVATIONS_FILE) {
         Ok(t) => t,
         Err(d) => {
             problems.push(d);
@@ -411,10 +539,14 @@ fn load_observations(
             }
         };
         let area = field("area");
-        if !AREAS.contains(&area.as_str()) {
+        if !layout.areas().any(|a| a == area) {
+            let areas: Vec<&str> = layout.areas().collect();
             problems.push(err(
                 "area",
-                format!("`{area}` is not an area; use one of {}", AREAS.join(", ")),
+                format!(
+                    "`{area}` is not an area; use one of {} (`city` and `references` in {INDICATORS_FILE})",
+                    areas.join(", ")
+                ),
             ));
         }
         let value = match field("value").parse::<f64>() {
@@ -486,5 +618,52 @@ mod tests {
         assert!(!numbers_in("达到93%以上").contains(&3.0));
         assert!(numbers_in("at least one full-time child social worker").contains(&1.0));
         assert!(!numbers_in("someone, anyone").contains(&1.0));
+    }
+
+    fn layout(path: &str, domains: &[&str], city: &str, references: &[&str]) -> Layout {
+        let owned = |v: &[&str]| v.iter().map(|s| s.to_string()).collect();
+        Layout {
+            path: path.into(),
+            domains: owned(domains),
+            city: city.into(),
+            references: owned(references),
+        }
+    }
+
+    /// (line, message) of each problem.
+    fn problems(text: &str, layout: &Layout) -> Vec<(usize, String)> {
+        check_layout(text, layout)
+            .items()
+            .iter()
+            .map(|d| (d.line, d.message.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn the_layout_keys_are_slugs_each_named_once_at_their_line() {
+        let text = "source_text = \"x\"\npath = \"Targets 2030\"\ndomains = [\"health\", \"health\"]\ncity = \"bayannur\"\nreferences = [\"national\", \"bayannur\"]\n";
+        let found = problems(
+            text,
+            &layout(
+                "Targets 2030",
+                &["health", "health"],
+                "bayannur",
+                &["national", "bayannur"],
+            ),
+        );
+        let lines: Vec<usize> = found.iter().map(|(l, _)| *l).collect();
+        assert_eq!(lines, vec![2, 3, 5], "{found:?}");
+        assert!(found[0].1.starts_with("field `path`"), "{found:?}");
+        assert!(found[2].1.contains("the city is not one of its references"));
+        assert!(
+            problems(
+                text,
+                &layout("a/b-2", &["health"], "bayannur", &["national"])
+            )
+            .is_empty()
+        );
+        let none = problems("domains = []\n", &layout("indicators", &[], "c", &[]));
+        assert_eq!(none.len(), 1);
+        assert!(none[0].1.contains("list the plan's domains"));
     }
 }

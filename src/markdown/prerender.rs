@@ -14,6 +14,7 @@ use crate::config::LinkLevel;
 use crate::content::{ItemRef, Rendered, Site};
 use crate::diagnostics::Cancel;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::indicators::Directory;
 use crate::markdown::{self, InternalLink, Settings};
 use crate::templates::values::{ConfigValue, Content, Values};
 use crate::templates::{Shared, ShortcodeRenderer, Templates};
@@ -32,11 +33,12 @@ struct Done {
 pub fn render_all(
     site: Site,
     templates: &Templates,
+    indicators: Arc<Directory>,
     cancel: &Cancel,
 ) -> Result<(Site, Vec<Diagnostic>), Diagnostics> {
     let site = Arc::new(site);
     let values = Arc::new(Values::new(&site));
-    let shared = Arc::new(Shared::new(site.clone(), values.clone()));
+    let shared = Arc::new(Shared::new(site.clone(), values.clone(), indicators));
     let teras = templates.for_languages(&site.config, &shared);
     let items: Vec<ItemRef> = (0..site.pages.len())
         .map(ItemRef::Page)

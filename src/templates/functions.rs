@@ -48,6 +48,10 @@ pub fn register(tera: &mut Tera, lang: &str, shared: Arc<Shared>) {
     tera.register_function("get_az_index", move |a: &HashMap<String, Value>| {
         get_az_index(&s, &l, a)
     });
+    let (s, l) = (shared.clone(), lang.to_string());
+    tera.register_function("get_indicators", move |a: &HashMap<String, Value>| {
+        super::indicators::get_indicators(&s, &l, a)
+    });
     let s = shared.clone();
     tera.register_function("page_section", move |a: &HashMap<String, Value>| {
         page_section(&s, a)

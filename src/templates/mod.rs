@@ -5,6 +5,7 @@ mod filters;
 mod fragment;
 mod functions;
 mod images;
+mod indicators;
 pub mod qr;
 pub mod values;
 
@@ -19,6 +20,7 @@ use tera::{Context, Tera};
 
 use crate::content::Site;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::indicators::Directory;
 use crate::markdown::{Renderer, ShortcodeKind};
 use crate::templates::values::Values;
 
@@ -40,16 +42,19 @@ const BUILTINS: &[(&str, &str)] = &[
 pub struct Shared {
     pub site: Arc<Site>,
     pub values: Arc<Values>,
+    /// The numeric targets, for `get_indicators`.
+    pub indicators: Arc<Directory>,
     pub data_cache: Mutex<HashMap<(PathBuf, String), Value>>,
     /// Cache-busting hashes of static files, computed once per build, not once per page.
     pub hash_cache: Mutex<HashMap<String, Option<String>>>,
 }
 
 impl Shared {
-    pub fn new(site: Arc<Site>, values: Arc<Values>) -> Shared {
+    pub fn new(site: Arc<Site>, values: Arc<Values>, indicators: Arc<Directory>) -> Shared {
         Shared {
             site,
             values,
+            indicators,
             data_cache: Default::default(),
             hash_cache: Default::default(),
         }

@@ -9,9 +9,8 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { after, before, test } from "node:test";
 import { chromium } from "playwright-core";
+import { ROOT, SPROUT } from "./helpers.mjs";
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
-const SPROUT = path.join(ROOT, "target/release/sprout");
 const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
 let dir;

@@ -183,6 +183,59 @@ fn each_kind_of_bad_data_names_file_line_and_field_and_keeps_public() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
+/// Where the pages go and which domains and areas exist are the data file's, not the
+/// generator's: a site that publishes its targets under /targets/ and compares with one
+/// reference area gets exactly that, and templates list the targets through `get_indicators`.
+#[test]
+fn the_data_file_decides_path_domains_and_areas() {
+    let site = site_for(None);
+    let file = site.path().join("data/indicators.toml");
+    let text = fs::read_to_string(&file).unwrap();
+    let text = text
+        .replace("path = \"indicators\"", "path = \"targets\"")
+        .replace(
+            "references = [\"inner-mongolia\", \"national\"]",
+            "references = [\"national\"]",
+        );
+    fs::write(&file, text).unwrap();
+    let (ok, stderr) = run_build(site.path());
+    assert!(ok, "{stderr}");
+    let public = site.path().join("public");
+    for page in [
+        "targets/index.html",
+        "en/targets/health/index.html",
+        "en/targets/neonatal-mortality/index.html",
+        "targets/neonatal-mortality.csv",
+    ] {
+        assert!(public.join(page).exists(), "{page} missing");
+    }
+    assert!(
+        !public.join("indicators").exists(),
+        "nothing under the old path"
+    );
+    let plan = fs::read_to_string(public.join("en/plan/health/index.html")).unwrap();
+    assert!(
+        plan.contains(r#"class="dashboard" href="https://example.org/en/targets/""#),
+        "{plan}"
+    );
+    assert!(plan.contains(
+        r#"class="target" href="https://example.org/en/targets/neonatal-mortality/">Neonatal mortality"#
+    ));
+    assert!(plan.contains(r#"<p class="goal-3">neonatal-mortality</p>"#));
+
+    // An observation for an area the file does not list is refused at its line.
+    let csv = site.path().join("data/observations.csv");
+    let rows = fs::read_to_string(&csv).unwrap();
+    fs::write(&csv, rows.replace("2020,national", "2020,inner-mongolia")).unwrap();
+    let (ok, stderr) = run_build(site.path());
+    assert!(!ok);
+    assert!(
+        stderr.contains("data/observations.csv:2:")
+            && stderr.contains("`inner-mongolia` is not an area; use one of bayannur, national"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn missing_interface_texts_are_reported_by_key() {
     let site = site_for(None);

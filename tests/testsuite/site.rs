@@ -160,6 +160,57 @@ fn every_plan_anchor_resolves_in_both_languages() {
     assert!(missing.is_empty(), "anchors missing: {missing:#?}");
 }
 
+/// The plan index counts each domain's goals from the page's `extra.goals`, so that count must
+/// be the page's own: as many goals as the plan text has, in both languages, shown on the index.
+#[test]
+fn the_plan_index_shows_each_domains_goal_count_from_its_page() {
+    let anchors = plan_anchors();
+    let mut checked = 0;
+    for f in content_files("plan", ".md") {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("content/plan");
+        let goals = anchors
+            .iter()
+            .filter(|(p, a)| p == slug(&f) && a.contains("-goal-"))
+            .count();
+        for (file, index, words) in [
+            (f.clone(), "plan/index.html", " 项主要目标"),
+            (
+                f.replace(".md", ".en.md"),
+                "en/plan/index.html",
+                " main goals",
+            ),
+        ] {
+            let text = std::fs::read_to_string(root.join(&file)).unwrap();
+            let Some(declared) = Regex::new(r"(?m)^goals = (\d+)$")
+                .unwrap()
+                .captures(&text)
+                .map(|c| c[1].parse::<usize>().unwrap())
+            else {
+                assert_eq!(goals, 0, "content/plan/{file} has goals but no `goals =`");
+                continue;
+            };
+            assert_eq!(
+                declared, goals,
+                "content/plan/{file}: `goals` says {declared}, the page has {goals}"
+            );
+            let h = html(index);
+            let link = format!("/plan/{}/", slug(&f));
+            let at = [">", "\">"]
+                .iter()
+                .find_map(|end| h.find(&format!("{link}{end}")))
+                .unwrap_or_else(|| panic!("{index} lists {link}"));
+            let after = &h[at..];
+            let counts = &after[..after.find("</li>").unwrap()];
+            assert!(
+                counts.contains(&format!("{goals}{words}")),
+                "{index}: {counts}"
+            );
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 14, "seven domains in two languages");
+}
+
 #[test]
 fn goals_with_numbers_link_to_their_indicator_pages() {
     let data: toml::Value = toml::from_str(

@@ -1,8 +1,11 @@
-/* Enhancements only: every page reads fully without this script. */
-(function () {
+/* Classic deferred script on purpose, not an ES module: the offline copy is opened from file://
+   (USB stick), where Chromium refuses module scripts (CORS, origin null). This file owns the
+   language switcher, the print buttons and the home-page language redirect.
+   Enhancements only: every page reads fully without this script. */
+(() => {
   "use strict";
-  var KEY = "sprout-lang";
-  var html = document.documentElement;
+  const KEY = "sprout-lang";
+  const html = document.documentElement;
 
   function store(code) {
     try { localStorage.setItem(KEY, code); } catch (e) { /* storage may be off */ }
@@ -12,8 +15,8 @@
   }
 
   // The language switcher keeps the anchor: anchors are the same in every language.
-  Array.prototype.forEach.call(document.querySelectorAll(".lang a[data-lang]"), function (a) {
-    a.addEventListener("click", function () {
+  document.querySelectorAll(".lang a[data-lang]").forEach((a) => {
+    a.addEventListener("click", () => {
       store(a.getAttribute("data-lang"));
       if (location.hash && a.hasAttribute("data-exact")) {
         a.href = a.href.split("#")[0] + location.hash;
@@ -26,18 +29,18 @@
   });
 
   // Print buttons are hidden until this script can make them work.
-  Array.prototype.forEach.call(document.querySelectorAll("[data-print]"), function (b) {
+  document.querySelectorAll("[data-print]").forEach((b) => {
     b.hidden = false;
-    b.addEventListener("click", function () { window.print(); });
+    b.addEventListener("click", () => { window.print(); });
   });
 
   // A reader who chose a language arrives at the home page in it.
   if (html.hasAttribute("data-home")) {
-    var want = stored();
-    var here = html.getAttribute("data-lang-code");
-    var fromSite = document.referrer && document.referrer.indexOf(location.origin) === 0;
+    const want = stored();
+    const here = html.getAttribute("data-lang-code");
+    const fromSite = document.referrer && document.referrer.indexOf(location.origin) === 0;
     if (want && want !== here && !fromSite) {
-      var link = document.querySelector('.lang a[data-lang="' + want + '"]');
+      const link = document.querySelector(`.lang a[data-lang="${want}"]`);
       if (link) { location.replace(link.href); }
     }
   }
