@@ -11,7 +11,6 @@ use crate::content::{self, LoadOptions, Site, translations};
 pub use crate::diagnostics::Cancel;
 use crate::diagnostics::{BuildFailed, Diagnostic, Diagnostics};
 use crate::indicators;
-use crate::markdown::prerender;
 use crate::output::Output;
 use crate::output::statics;
 use crate::passes::{headers, links, relative, search};
@@ -149,19 +148,21 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildFailed> {
         .run("indicators", || indicators::read(&opts.root))
         .map_err(failed)?;
     let directory = Arc::new(raw.as_ref().map(|r| r.directory()).unwrap_or_default());
-    let (site, soft) = steps
+    let site = Arc::new(site);
+    let (rendered, soft) = steps
         .run("markdown", || {
-            prerender::render_all(site, &templates, directory.clone(), &opts.cancel)
+            crate::render::markdown::render_all(&site, &templates, directory.clone(), &opts.cancel)
         })
         .map_err(failed)?;
     findings.extend(soft);
     steps.go_on()?;
     let data = steps
-        .run("indicator checks", || indicators::load(raw, &site))
+        .run("indicator checks", || {
+            indicators::load(raw, &site, &rendered)
+        })
         .map_err(failed)?;
     let virtuals = steps.run("generated pages", || indicators::pages(&site, &data));
-    let site = Arc::new(site);
-    let values = Arc::new(steps.run("values", || Values::new(&site)));
+    let values = Arc::new(steps.run("values", || Values::new(&site, rendered)));
     let shared = Arc::new(Shared::new(site.clone(), values.clone(), directory));
     let renderer = Renderer::new(&site, &values, &templates, &virtuals, shared);
     let mut output = steps.run("render", || renderer.render()).map_err(failed)?;
@@ -200,7 +201,7 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildFailed> {
     if engine == SearchEngine::Zola {
         steps
             .run("search", || {
-                crate::passes::zola_search::index(&site, &mut output)
+                crate::passes::zola_search::index(&site, values.rendered(), &mut output)
             })
             .map_err(failed)?;
     }

@@ -10,7 +10,7 @@ use walkdir::WalkDir;
 
 use super::file::{FileInfo, date_prefix};
 use super::front_matter::{self, Date};
-use super::{Page, Rendered, Section, Site, library, reading};
+use super::{Page, Section, Site, library, reading};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::slugs::slugify;
@@ -206,7 +206,6 @@ fn parse_text(
             pages: Vec::new(),
             ignored_pages: Vec::new(),
             subsections: Vec::new(),
-            rendered: Rendered::default(),
         })))
     } else {
         let mut meta = front_matter::parse_page(&split, &shown)?;
@@ -228,7 +227,6 @@ fn parse_text(
             assets: Vec::new(),
             lower: None,
             higher: None,
-            rendered: Rendered::default(),
         })))
     }
 }

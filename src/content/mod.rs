@@ -54,6 +54,39 @@ pub struct Rendered {
     pub links: Vec<String>,
 }
 
+/// The rendered Markdown of every page and section, kept beside the [`Site`] (which stays as
+/// loaded) and indexed like its pages and sections.
+#[derive(Debug, Clone, Default)]
+pub struct RenderedSite {
+    pub pages: Vec<Rendered>,
+    pub sections: Vec<Rendered>,
+}
+
+impl RenderedSite {
+    /// Nothing rendered yet: an empty `Rendered` for each page and section of `site`.
+    pub fn empty(site: &Site) -> RenderedSite {
+        RenderedSite {
+            pages: vec![Rendered::default(); site.pages.len()],
+            sections: vec![Rendered::default(); site.sections.len()],
+        }
+    }
+
+    pub fn get(&self, item: ItemRef) -> &Rendered {
+        match item {
+            ItemRef::Page(i) => &self.pages[i],
+            ItemRef::Section(i) => &self.sections[i],
+        }
+    }
+
+    pub fn page(&self, id: PageId) -> &Rendered {
+        &self.pages[id]
+    }
+
+    pub fn section(&self, id: SectionId) -> &Rendered {
+        &self.sections[id]
+    }
+}
+
 /// Word count and reading time that treat each CJK character as a word.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Reading {
@@ -81,7 +114,6 @@ pub struct Page {
     pub lower: Option<PageId>,
     pub higher: Option<PageId>,
     pub reading: Reading,
-    pub rendered: Rendered,
 }
 
 #[derive(Debug, Clone)]
@@ -103,7 +135,6 @@ pub struct Section {
     pub ignored_pages: Vec<PageId>,
     pub subsections: Vec<SectionId>,
     pub reading: Reading,
-    pub rendered: Rendered,
 }
 
 impl Page {
@@ -164,13 +195,6 @@ impl Site {
         match item {
             ItemRef::Page(i) => self.pages[i].meta.title.as_deref(),
             ItemRef::Section(i) => self.sections[i].meta.title.as_deref(),
-        }
-    }
-
-    pub fn rendered(&self, item: ItemRef) -> &Rendered {
-        match item {
-            ItemRef::Page(i) => &self.pages[i].rendered,
-            ItemRef::Section(i) => &self.sections[i].rendered,
         }
     }
 

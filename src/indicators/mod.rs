@@ -12,7 +12,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::content::Site;
+use crate::content::{RenderedSite, Site};
 use crate::diagnostics::Diagnostics;
 pub use pages::{downloads, pages};
 pub use validate::{Raw, read_file};
@@ -147,6 +147,8 @@ pub struct Observation {
 #[derive(Debug, Clone, Default)]
 pub struct Data {
     pub layout: Layout,
+    /// Plan anchor → the default-language page that has it.
+    pub plan_pages: std::collections::HashMap<String, crate::content::PageId>,
     pub indicators: Vec<Indicator>,
     pub observations: Vec<Observation>,
 }
@@ -184,12 +186,12 @@ pub fn read(root: &Path) -> Result<Option<Raw>, Diagnostics> {
 }
 
 /// Check the indicator data against the rendered plan and load the figures.
-pub fn load(raw: Option<Raw>, site: &Site) -> Result<Data, Diagnostics> {
+pub fn load(raw: Option<Raw>, site: &Site, rendered: &RenderedSite) -> Result<Data, Diagnostics> {
     let Some(raw) = raw else {
         return Ok(Data::default());
     };
     let mut problems = missing_texts(site, &raw.layout);
-    match validate::load(raw, site) {
+    match validate::load(raw, site, rendered) {
         Ok(data) if !problems.has_errors() => Ok(data),
         Ok(_) => Err(problems),
         Err(more) => {

@@ -2,7 +2,7 @@
 //! every language, rendered through the theme's `indicators/*.html` templates, plus the data
 //! downloads (`indicators.json`, one CSV per indicator).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use serde_json::{Map, Value, json};
 
@@ -46,25 +46,11 @@ fn display(ind: &Indicator) -> String {
         .unwrap_or_else(|| chart::number(ind.target))
 }
 
-/// Where each plan anchor lives (a default-language page).
-fn anchor_pages(site: &Site) -> HashMap<&str, usize> {
-    let mut map = HashMap::new();
-    for (i, p) in site.pages.iter().enumerate() {
-        if p.file.lang == site.config.default_language {
-            for id in &p.rendered.ids {
-                map.entry(id.as_str()).or_insert(i);
-            }
-        }
-    }
-    map
-}
-
 struct Ctx<'a> {
     site: &'a Site,
     data: &'a Data,
     lang: &'a str,
     text: Text<'a>,
-    anchors: &'a HashMap<&'a str, usize>,
 }
 
 impl Ctx<'_> {
@@ -77,7 +63,7 @@ impl Ctx<'_> {
     }
 
     fn plan_link(&self, anchor: &str) -> (Option<String>, Option<String>) {
-        let Some(pid) = self.anchors.get(anchor) else {
+        let Some(pid) = self.data.plan_pages.get(anchor) else {
             return (None, None);
         };
         let item = self
@@ -234,7 +220,6 @@ pub fn pages(site: &Site, data: &Data) -> Vec<VirtualPage> {
     if data.indicators.is_empty() {
         return Vec::new();
     }
-    let anchors = anchor_pages(site);
     let mut out = Vec::new();
     for lang in &site.config.languages {
         let ctx = Ctx {
@@ -244,7 +229,6 @@ pub fn pages(site: &Site, data: &Data) -> Vec<VirtualPage> {
             text: Text {
                 map: &lang.translations,
             },
-            anchors: &anchors,
         };
         out.extend(language_pages(&ctx));
     }
@@ -407,7 +391,6 @@ pub fn downloads(site: &Site, data: &Data, output: &mut Output) {
     if data.indicators.is_empty() {
         return;
     }
-    let anchors = anchor_pages(site);
     let list: Vec<Value> = data
         .indicators
         .iter()
@@ -419,8 +402,8 @@ pub fn downloads(site: &Site, data: &Data, output: &mut Output) {
                 m.insert(
                     "plan_anchor_url".into(),
                     json!(
-                        anchors
-                            .get(i.anchor.as_str())
+                        data.plan_pages
+                            .get(&i.anchor)
                             .map(|p| format!("{}#{}", site.pages[*p].permalink, i.anchor))
                     ),
                 );

@@ -12,7 +12,7 @@ use super::{
     Data, Directory, INDICATORS_FILE, Indicator, Layout, OBSERVATIONS_FILE, Observation, read_text,
 };
 use crate::config::strict::{Origin, from_toml};
-use crate::content::Site;
+use crate::content::{PageId, RenderedSite, Site};
 use crate::diagnostics::{Diagnostic, Diagnostics, line_col};
 
 #[derive(Deserialize)]
@@ -142,7 +142,7 @@ fn check_layout(text: &str, layout: &Layout) -> Diagnostics {
     problems
 }
 
-pub fn load(raw: Raw, site: &Site) -> Result<Data, Diagnostics> {
+pub fn load(raw: Raw, site: &Site, rendered: &RenderedSite) -> Result<Data, Diagnostics> {
     let mut problems = Diagnostics::default();
     let Raw { text, file, layout } = raw;
     let source = match read_text(site.root.as_path(), &file.source_text) {
@@ -156,7 +156,7 @@ pub fn load(raw: Raw, site: &Site) -> Result<Data, Diagnostics> {
             String::new()
         }
     };
-    let anchors = plan_anchors(site);
+    let anchors = plan_anchors(rendered);
     let mut seen = HashSet::new();
     let mut indicators = Vec::new();
     for spanned in file.indicator {
@@ -165,6 +165,7 @@ pub fn load(raw: Raw, site: &Site) -> Result<Data, Diagnostics> {
         let ctx = Entry { text: &text, span };
         let plan = Plan {
             site,
+            rendered,
             source: &source,
             anchors: &anchors,
             layout: &layout,
@@ -192,6 +193,7 @@ pub fn load(raw: Raw, site: &Site) -> Result<Data, Diagnostics> {
     }
     Ok(Data {
         layout,
+        plan_pages: plan_pages(site, rendered),
         indicators,
         observations,
     })
@@ -200,6 +202,7 @@ pub fn load(raw: Raw, site: &Site) -> Result<Data, Diagnostics> {
 /// What an indicator is checked against.
 struct Plan<'a> {
     site: &'a Site,
+    rendered: &'a RenderedSite,
     /// The official text.
     source: &'a str,
     anchors: &'a HashSet<String>,
@@ -207,11 +210,25 @@ struct Plan<'a> {
 }
 
 /// Every anchor id on the plan pages (any language), from the rendered Markdown.
-fn plan_anchors(site: &Site) -> HashSet<String> {
-    site.pages
+fn plan_anchors(rendered: &RenderedSite) -> HashSet<String> {
+    rendered
+        .pages
         .iter()
-        .flat_map(|p| p.rendered.ids.iter().cloned())
+        .flat_map(|r| r.ids.iter().cloned())
         .collect()
+}
+
+/// Where each anchor lives: the first default-language page that has it.
+fn plan_pages(site: &Site, rendered: &RenderedSite) -> HashMap<String, PageId> {
+    let mut map = HashMap::new();
+    for (i, (p, r)) in site.pages.iter().zip(&rendered.pages).enumerate() {
+        if p.file.lang == site.config.default_language {
+            for id in &r.ids {
+                map.entry(id.clone()).or_insert(i);
+            }
+        }
+    }
+    map
 }
 
 /// One `[[indicator]]` table in the file, for locating its fields.
@@ -253,6 +270,7 @@ fn check_indicator(
 ) {
     let Plan {
         site,
+        rendered,
         source,
         anchors,
         layout,
@@ -342,7 +360,7 @@ fn check_indicator(
             ),
         ));
     }
-    check_translated_quotes(ind, e, site, problems);
+    check_translated_quotes(ind, e, site, rendered, problems);
     if !anchors.contains(&ind.anchor) {
         problems.push(e.error(
             id,
@@ -357,7 +375,13 @@ fn check_indicator(
 
 /// `quotes`: every translation of the plan has the quote, copied from its page that holds the
 /// anchor, and stating the target.
-fn check_translated_quotes(ind: &Indicator, e: &Entry, site: &Site, problems: &mut Diagnostics) {
+fn check_translated_quotes(
+    ind: &Indicator,
+    e: &Entry,
+    site: &Site,
+    rendered: &RenderedSite,
+    problems: &mut Diagnostics,
+) {
     let id = ind.id.as_str();
     for lang in site.config.languages.iter().skip(1) {
         let field = format!("quotes.{}", lang.code);
@@ -372,7 +396,9 @@ fn check_translated_quotes(ind: &Indicator, e: &Entry, site: &Site, problems: &m
         let pages: Vec<_> = site
             .pages
             .iter()
-            .filter(|p| p.file.lang == lang.code && p.rendered.ids.contains(&ind.anchor))
+            .zip(&rendered.pages)
+            .filter(|(p, r)| p.file.lang == lang.code && r.ids.contains(&ind.anchor))
+            .map(|(p, _)| p)
             .collect();
         if !pages.is_empty() && !pages.iter().any(|p| p.body.contains(quote.as_str())) {
             let file = format!("content/{}", pages[0].file.relative);

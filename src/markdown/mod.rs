@@ -3,7 +3,6 @@
 //! It touches no files; shortcodes and link targets come in through `Settings`.
 
 pub mod highlight;
-pub mod prerender;
 pub mod shortcodes;
 pub mod toc;
 

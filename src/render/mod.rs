@@ -2,6 +2,7 @@
 //! pagers, taxonomies, generated (virtual) pages, 404 pages, aliases, feeds, sitemap, robots.
 
 mod extras;
+pub mod markdown;
 mod paginate;
 
 use std::collections::HashMap;

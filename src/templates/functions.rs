@@ -318,7 +318,7 @@ fn page_section(shared: &Shared, args: &HashMap<String, Value>) -> Result<Value>
     let id = arg_str(args, "id", "page_section")?;
     match shared.site.lookup(path) {
         Some(ItemRef::Page(i)) => {
-            let html = &shared.site.pages[i].rendered.content;
+            let html = &shared.values.rendered().page(i).content;
             Ok(Value::String(
                 super::fragment::section_by_id(html, id).unwrap_or_default(),
             ))

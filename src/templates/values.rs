@@ -11,11 +11,15 @@ use serde_json::Value;
 use crate::config::{
     Config, ExcludePaginated, IndexFormat, Language, MarkdownConfig, Mode, TaxonomyConfig,
 };
-use crate::content::{FileInfo, Heading, ItemRef, Page, PageId, Section, SectionId, Site, Term};
+use crate::content::{
+    FileInfo, Heading, ItemRef, Page, PageId, RenderedSite, Section, SectionId, Site, Term,
+};
 
-/// What every template value of a build shares: who links to whom.
+/// What every template value of a build shares: the rendered Markdown (kept beside the
+/// `Site`) and who links to whom.
 #[derive(Debug, Default)]
 pub struct Values {
+    rendered: RenderedSite,
     page_backlinks: Vec<Vec<Backlink>>,
     section_backlinks: Vec<Vec<Backlink>>,
 }
@@ -30,19 +34,27 @@ pub enum Content {
 }
 
 impl Values {
-    pub fn new(site: &Site) -> Values {
+    /// Values of `site` with its `rendered` Markdown ([`RenderedSite::empty`] while the
+    /// Markdown itself renders).
+    pub fn new(site: &Site, rendered: RenderedSite) -> Values {
         let mut page_backlinks = vec![Vec::new(); site.pages.len()];
         let mut section_backlinks = vec![Vec::new(); site.sections.len()];
-        for (target, links) in backlinks(site) {
+        for (target, links) in backlinks(site, &rendered) {
             match target {
                 ItemRef::Page(i) => page_backlinks[i] = links,
                 ItemRef::Section(i) => section_backlinks[i] = links,
             }
         }
         Values {
+            rendered,
             page_backlinks,
             section_backlinks,
         }
+    }
+
+    /// Every page's and section's rendered Markdown.
+    pub fn rendered(&self) -> &RenderedSite {
+        &self.rendered
     }
 
     fn backlinks_of(&self, item: ItemRef) -> &[Backlink] {
@@ -63,8 +75,8 @@ impl Values {
     pub fn page_with_neighbours<'a>(&'a self, site: &'a Site, id: PageId) -> PageValue<'a> {
         let p = &site.pages[id];
         let mut v = PageValue::new(site, self, id, Content::Full);
-        v.lower = p.lower.map(|l| BriefPage::new(site, l));
-        v.higher = p.higher.map(|h| BriefPage::new(site, h));
+        v.lower = p.lower.map(|l| BriefPage::new(site, self, l));
+        v.higher = p.higher.map(|h| BriefPage::new(site, self, h));
         v
     }
 
@@ -113,7 +125,7 @@ pub struct BriefPage<'a> {
 }
 
 impl<'a> BriefPage<'a> {
-    pub fn new(site: &'a Site, id: PageId) -> Self {
+    pub fn new(site: &'a Site, values: &'a Values, id: PageId) -> Self {
         let p: &'a Page = &site.pages[id];
         let date = p.meta.date.as_ref();
         BriefPage {
@@ -131,7 +143,7 @@ impl<'a> BriefPage<'a> {
             lang: &p.file.lang,
             taxonomies: &p.meta.taxonomies,
             extra: &p.meta.extra,
-            summary: p.rendered.summary.as_deref(),
+            summary: values.rendered.page(id).summary.as_deref(),
             word_count: p.reading.word_count,
             reading_time: p.reading.reading_time,
             components: &p.components,
@@ -162,12 +174,13 @@ pub struct PageValue<'a> {
 impl<'a> PageValue<'a> {
     fn new(site: &'a Site, values: &'a Values, id: PageId, content: Content) -> Self {
         let p = &site.pages[id];
+        let rendered = values.rendered.page(id);
         let item = ItemRef::Page(id);
         PageValue {
-            brief: BriefPage::new(site, id),
+            brief: BriefPage::new(site, values, id),
             colocated_path: colocated(&p.file),
-            content: (content == Content::Full).then_some(p.rendered.content.as_str()),
-            toc: &p.rendered.toc,
+            content: (content == Content::Full).then_some(rendered.content.as_str()),
+            toc: &rendered.toc,
             assets: assets(&p.path, &p.assets, &p.file.colocated_dir),
             lower: None,
             higher: None,
@@ -211,6 +224,7 @@ pub struct SectionValue<'a> {
 impl<'a> SectionValue<'a> {
     fn new(site: &'a Site, values: &'a Values, id: SectionId, pages: Content) -> Self {
         let s: &'a Section = &site.sections[id];
+        let rendered = values.rendered.section(id);
         let item = ItemRef::Section(id);
         let pages = match pages {
             Content::Full => s
@@ -223,7 +237,7 @@ impl<'a> SectionValue<'a> {
         SectionValue {
             relative_path: &s.file.relative,
             colocated_path: colocated(&s.file),
-            content: &s.rendered.content,
+            content: &rendered.content,
             permalink: &s.permalink,
             draft: s.meta.draft,
             ancestors: relative_paths(site, &s.ancestors),
@@ -232,7 +246,7 @@ impl<'a> SectionValue<'a> {
             extra: &s.meta.extra,
             path: &s.path,
             components: &s.components,
-            toc: &s.rendered.toc,
+            toc: &rendered.toc,
             word_count: s.reading.word_count,
             reading_time: s.reading.reading_time,
             lang: &s.file.lang,
@@ -285,7 +299,7 @@ impl<'a> TermValue<'a> {
     pub fn new(site: &'a Site, values: &'a Values, term: &'a Term, pages: TermPages) -> Self {
         let listed = |p: &PageId| match pages {
             TermPages::Full => ListedPage::Full(Box::new(values.page(site, *p, Content::Full))),
-            _ => ListedPage::Brief(BriefPage::new(site, *p)),
+            _ => ListedPage::Brief(BriefPage::new(site, values, *p)),
         };
         TermValue {
             name: &term.name,
@@ -456,17 +470,13 @@ impl<'a> ConfigValue<'a> {
 
 /// Who links to whom, from the `@/` links found while rendering Markdown; each list sorted by
 /// permalink.
-fn backlinks(site: &Site) -> HashMap<ItemRef, Vec<Backlink>> {
+fn backlinks(site: &Site, rendered: &RenderedSite) -> HashMap<ItemRef, Vec<Backlink>> {
     let mut map: HashMap<ItemRef, Vec<Backlink>> = HashMap::new();
-    let sources = site
-        .pages
-        .iter()
-        .map(|p| (&p.rendered, &p.permalink, &p.meta.title))
-        .chain(
-            site.sections
-                .iter()
-                .map(|s| (&s.rendered, &s.permalink, &s.meta.title)),
-        );
+    let pages = site.pages.iter().zip(&rendered.pages);
+    let sections = site.sections.iter().zip(&rendered.sections);
+    let sources = pages
+        .map(|(p, r)| (r, &p.permalink, &p.meta.title))
+        .chain(sections.map(|(s, r)| (r, &s.permalink, &s.meta.title)));
     for (rendered, permalink, title) in sources {
         let mut seen = HashSet::new();
         for link in &rendered.links {

@@ -13,7 +13,7 @@ use elasticlunr::{IndexBuilder, TokenizerFn, lang};
 use serde::Serialize;
 
 use crate::config::{IndexFormat, SearchConfig};
-use crate::content::Site;
+use crate::content::{RenderedSite, Site};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::Output;
 
@@ -32,7 +32,7 @@ struct Item<'a> {
 
 /// Write the index of every language that asks for one (the default language whenever
 /// `build_search_index` is on, as in Zola).
-pub fn index(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
+pub fn index(site: &Site, rendered: &RenderedSite, output: &mut Output) -> Result<(), Diagnostics> {
     let config = &site.config;
     let default = config.default_lang();
     if !default.build_search_index {
@@ -45,7 +45,7 @@ pub fn index(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
         .iter()
         .filter(|l| l.code == default.code || l.build_search_index)
     {
-        let items = items(site, &language.code);
+        let items = items(site, rendered, &language.code);
         let built = match format {
             IndexFormat::ElasticlunrJavascript | IndexFormat::ElasticlunrJson => {
                 elasticlunr_index(&language.code, &language.search, &items)
@@ -98,9 +98,10 @@ fn wrap(format: IndexFormat, json: String) -> String {
 }
 
 /// Each section of `lang` in the index (unless it redirects), then its pages, as Zola lists them.
-fn items<'a>(site: &'a Site, lang: &str) -> Vec<Item<'a>> {
+fn items<'a>(site: &'a Site, rendered: &'a RenderedSite, lang: &str) -> Vec<Item<'a>> {
     let mut out = Vec::new();
-    for section in site.sections.iter().filter(|s| s.file.lang == lang) {
+    let sections = site.sections.iter().zip(&rendered.sections);
+    for (section, section_html) in sections.filter(|(s, _)| s.file.lang == lang) {
         if !section.meta.in_search_index {
             continue;
         }
@@ -111,7 +112,7 @@ fn items<'a>(site: &'a Site, lang: &str) -> Vec<Item<'a>> {
                 description: section.meta.description.as_deref(),
                 date: None,
                 path: &section.path,
-                content: &section.rendered.content,
+                content: &section_html.content,
             });
         }
         for &pid in &section.pages {
@@ -127,7 +128,7 @@ fn items<'a>(site: &'a Site, lang: &str) -> Vec<Item<'a>> {
                         .as_ref()
                         .map(|d| d.datetime.format("%Y-%m-%dT%H:%M:%SZ").to_string()),
                     path: &page.path,
-                    content: &page.rendered.content,
+                    content: &rendered.page(pid).content,
                 });
             }
         }

@@ -1,5 +1,7 @@
-//! Rendering every page's and section's Markdown (shortcodes through Tera) into the `Site`,
-//! then checking that each `@/file.md#anchor` link lands on an anchor that exists.
+//! Rendering every page's and section's Markdown (shortcodes through Tera) into a
+//! [`RenderedSite`] kept beside the `Site`, then checking that each `@/file.md#anchor` link
+//! lands on an anchor that exists. It is the first use of the templates, so it sits in the
+//! render stage; `markdown` itself knows nothing of Tera.
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
@@ -11,7 +13,7 @@ use rayon::prelude::*;
 use tera::{Context, Tera};
 
 use crate::config::LinkLevel;
-use crate::content::{ItemRef, Rendered, Site};
+use crate::content::{ItemRef, Rendered, RenderedSite, Site};
 use crate::diagnostics::Cancel;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::indicators::Directory;
@@ -28,16 +30,17 @@ struct Done {
     problems: Vec<Diagnostic>,
 }
 
-/// Render all Markdown of `site` in parallel; returns the site with content filled in and the
+/// Render all Markdown of `site` in parallel; returns what each page and section became and the
 /// problems that did not stop rendering (broken links and anchors, images without alt text).
+/// Shortcodes see the site without rendered content, as in Zola.
 pub fn render_all(
-    site: Site,
+    site: &Arc<Site>,
     templates: &Templates,
     indicators: Arc<Directory>,
     cancel: &Cancel,
-) -> Result<(Site, Vec<Diagnostic>), Diagnostics> {
-    let site = Arc::new(site);
-    let values = Arc::new(Values::new(&site));
+) -> Result<(RenderedSite, Vec<Diagnostic>), Diagnostics> {
+    let site = site.clone();
+    let values = Arc::new(Values::new(&site, RenderedSite::empty(&site)));
     let shared = Arc::new(Shared::new(site.clone(), values.clone(), indicators));
     let teras = templates.for_languages(&site.config, &shared);
     let items: Vec<ItemRef> = (0..site.pages.len())
@@ -54,9 +57,6 @@ pub fn render_all(
             render_one(&site, &values, templates, &teras, *item)
         })
         .collect();
-    drop(teras);
-    drop(shared);
-    drop(values);
     let mut problems = Diagnostics::default();
     let mut done = Vec::with_capacity(results.len());
     for r in results {
@@ -65,22 +65,22 @@ pub fn render_all(
             Err(ds) => problems.extend(ds),
         }
     }
-    let mut site = Arc::try_unwrap(site).expect("templates dropped, site has one owner");
+    let mut rendered = RenderedSite::empty(&site);
     let mut all_links = Vec::new();
     let mut soft = Vec::new();
     for d in done {
         soft.extend(d.problems);
         all_links.push((d.item, d.links));
         match d.item {
-            ItemRef::Page(i) => site.pages[i].rendered = d.rendered,
-            ItemRef::Section(i) => site.sections[i].rendered = d.rendered,
+            ItemRef::Page(i) => rendered.pages[i] = d.rendered,
+            ItemRef::Section(i) => rendered.sections[i] = d.rendered,
         }
     }
-    soft.extend(check_anchors(&site, &all_links));
+    soft.extend(check_anchors(&site, &rendered, &all_links));
     if problems.has_errors() {
         Err(problems)
     } else {
-        Ok((site, soft))
+        Ok((rendered, soft))
     }
 }
 
@@ -251,17 +251,17 @@ fn ids_in(html: &str) -> Result<Vec<String>, String> {
     Ok(ids.into_inner())
 }
 
-fn check_anchors(site: &Site, links: &[(ItemRef, Vec<InternalLink>)]) -> Vec<Diagnostic> {
+fn check_anchors(
+    site: &Site,
+    rendered: &RenderedSite,
+    links: &[(ItemRef, Vec<InternalLink>)],
+) -> Vec<Diagnostic> {
     let ids: HashMap<ItemRef, HashSet<&str>> = links
         .iter()
         .map(|(item, _)| {
             (
                 *item,
-                site.rendered(*item)
-                    .ids
-                    .iter()
-                    .map(String::as_str)
-                    .collect(),
+                rendered.get(*item).ids.iter().map(String::as_str).collect(),
             )
         })
         .collect();
