@@ -21,9 +21,8 @@ pub fn stamp(root: &Path, files: &[PathBuf]) -> Result<bool> {
         }
     };
     let langs: Vec<String> = config
-        .languages
+        .translation_langs()
         .iter()
-        .skip(1)
         .map(|l| l.code.clone())
         .collect();
     let mut all_stamped = true;

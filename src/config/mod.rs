@@ -436,6 +436,11 @@ impl Config {
         &self.languages[0]
     }
 
+    /// The languages other than the default one: the translations, in config order.
+    pub fn translation_langs(&self) -> &[Language] {
+        &self.languages[1..]
+    }
+
     pub fn is_multilingual(&self) -> bool {
         self.languages.len() > 1
     }

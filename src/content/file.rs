@@ -112,7 +112,8 @@ fn split_lang(stem: &str, config: &Config) -> Result<(String, String), String> {
     if config.language(code).is_some() {
         return Ok((name.to_string(), code.to_string()));
     }
-    let known: Vec<&str> = config.languages[1..]
+    let known: Vec<&str> = config
+        .translation_langs()
         .iter()
         .map(|l| l.code.as_str())
         .collect();

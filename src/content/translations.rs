@@ -164,7 +164,7 @@ pub fn report(site: &Site) -> Report {
         if &file.lang != default {
             continue;
         }
-        for lang in site.config.languages.iter().skip(1) {
+        for lang in site.config.translation_langs() {
             let status = match site.translation_in(item, &lang.code) {
                 None => Status::Missing {
                     lang: lang.code.clone(),

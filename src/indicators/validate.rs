@@ -176,9 +176,8 @@ pub fn load(raw: Raw, site: &Site, rendered: &RenderedSite) -> Result<Data, Diag
     let by_id: HashMap<&str, &Indicator> = indicators.iter().map(|i| (i.id.as_str(), i)).collect();
     let translations: Vec<String> = site
         .config
-        .languages
+        .translation_langs()
         .iter()
-        .skip(1)
         .map(|l| l.code.clone())
         .collect();
     let observations = load_observations(
@@ -383,7 +382,7 @@ fn check_translated_quotes(
     problems: &mut Diagnostics,
 ) {
     let id = ind.id.as_str();
-    for lang in site.config.languages.iter().skip(1) {
+    for lang in site.config.translation_langs() {
         let field = format!("quotes.{}", lang.code);
         let Some(quote) = ind.quotes.get(&lang.code).filter(|q| !q.trim().is_empty()) else {
             problems.push(e.error(
@@ -427,9 +426,8 @@ fn check_translated_quotes(
     for code in ind.quotes.keys() {
         if site
             .config
-            .languages
+            .translation_langs()
             .iter()
-            .skip(1)
             .all(|l| &l.code != code)
         {
             problems.push(e.error(

@@ -65,9 +65,8 @@ fn content_files(site: &Site) -> (HashSet<String>, HashSet<String>) {
 fn language_of<'a>(site: &'a Site, file: &str) -> &'a str {
     let first = file.split('/').next().unwrap_or("");
     site.config
-        .languages
+        .translation_langs()
         .iter()
-        .skip(1)
         .find(|l| l.code == first)
         .map_or(site.config.default_language.as_str(), |l| l.code.as_str())
 }
