@@ -17,18 +17,39 @@ pub struct VirtualPage {
     /// Further template variables.
     pub context: Map<String, Value>,
     pub updated: Option<String>,
-    /// Same page in other languages, for the sitemap: (language tag, permalink).
-    pub alternates: Vec<(String, String)>,
+    /// The page in every language (itself included), for the sitemap.
+    pub versions: Vec<Version>,
 }
 
-/// The `alternates` value for a virtual page's `page` object.
-pub fn virtual_alternates(site: &Site, per_lang: &[(String, String, Option<String>)]) -> Value {
+/// One language's version of a generated page.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Version {
+    pub lang: String,
+    pub language_tag: String,
+    pub permalink: String,
+}
+
+impl Version {
+    /// The version of a page at `path` (a site path) in language `lang`.
+    pub fn new(site: &Site, lang: &str, path: &str) -> Version {
+        Version {
+            lang: lang.to_string(),
+            language_tag: site
+                .config
+                .language(lang)
+                .map_or(lang.to_string(), |l| l.language_tag.clone()),
+            permalink: site.config.permalink(path),
+        }
+    }
+}
+
+/// The `alternates` value for a generated page's `page` object (as Zola's, all exact).
+pub fn virtual_alternates(versions: &[Version]) -> Value {
     Value::Array(
-        per_lang
+        versions
             .iter()
-            .map(|(lang, permalink, title)| {
-                let tag = site.config.language(lang).map_or(lang.clone(), |l| l.language_tag.clone());
-                json!({"lang": lang, "language_tag": tag, "permalink": permalink, "title": title, "exact": true})
+            .map(|v| {
+                json!({"lang": v.lang, "language_tag": v.language_tag, "permalink": v.permalink, "title": null, "exact": true})
             })
             .collect(),
     )

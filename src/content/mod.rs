@@ -18,7 +18,7 @@ use serde::Serialize;
 use crate::config::Config;
 pub use file::FileInfo;
 pub use front_matter::{PageMeta, SectionMeta, SortBy};
-pub use generated::{VirtualPage, virtual_alternates};
+pub use generated::{Version, VirtualPage, virtual_alternates};
 pub use load::{LoadOptions, load_site};
 pub use taxonomies::{Taxonomy, Term};
 

@@ -10,7 +10,7 @@ use super::chart::{self, Chart, Series};
 use super::status::{goal_value, status};
 use super::{Data, Indicator, Observation};
 use crate::content::{ItemRef, Site};
-use crate::content::{VirtualPage, virtual_alternates};
+use crate::content::{Version, VirtualPage, virtual_alternates};
 use crate::output::{Body, Output};
 
 /// Translated interface text for one language, from config `[translations]` (the keys are
@@ -344,20 +344,19 @@ fn virtual_page(
     let site = ctx.site;
     let layout = &ctx.data.layout;
     let path = layout.page_path(&site.config, ctx.lang, rest);
-    let per_lang: Vec<(String, String, Option<String>)> = site
+    let versions: Vec<Version> = site
         .config
         .languages
         .iter()
         .map(|l| {
-            (
-                l.code.clone(),
-                site.config
-                    .permalink(&layout.page_path(&site.config, &l.code, rest)),
-                None,
+            Version::new(
+                site,
+                &l.code,
+                &layout.page_path(&site.config, &l.code, rest),
             )
         })
         .collect();
-    let alternates = virtual_alternates(site, &per_lang);
+    let alternates = virtual_alternates(&versions);
     let page = json!({
         "title": title, "description": description,
         "permalink": site.config.permalink(&path), "path": path, "lang": ctx.lang,
@@ -372,17 +371,7 @@ fn virtual_page(
         page,
         context: vars,
         updated: None,
-        alternates: per_lang
-            .iter()
-            .map(|(l, p, _)| {
-                (
-                    site.config
-                        .language(l)
-                        .map_or(l.clone(), |x| x.language_tag.clone()),
-                    p.clone(),
-                )
-            })
-            .collect(),
+        versions,
     }
 }
 

@@ -98,17 +98,26 @@ fn pages_by_language(site: &Site, output: &Output) -> BTreeMap<String, Vec<(Stri
 }
 
 /// What Pagefind needs of a page: the `<html>` tag (its language) and the `<main>` element
-/// (the `data-pagefind-body`); header, navigation and footer are left out, which keeps the
-/// indexer's memory down on large sites.
+/// (the `data-pagefind-body`); the head, header, navigation and footer are left out, which keeps
+/// the indexer's memory down on large sites. A page without a `<main>` is indexed whole.
 fn searchable_part(html: &str) -> String {
-    let open = html
-        .find("<html")
-        .and_then(|i| html[i..].find('>').map(|j| &html[i..=i + j]));
-    let main = html
-        .find("<main")
-        .and_then(|i| html[i..].find("</main>").map(|j| &html[i..i + j + 7]));
-    match (open, main) {
-        (Some(open), Some(main)) => format!("{open}<body>{main}</body></html>"),
+    use lol_html::{RewriteStrSettings, element, rewrite_str};
+    let found_main = std::cell::Cell::new(false);
+    let settings = RewriteStrSettings::new()
+        .append_element_content_handler(element!("head", |el| {
+            el.remove();
+            Ok(())
+        }))
+        .append_element_content_handler(element!("body > *", |el| {
+            if el.tag_name() == "main" {
+                found_main.set(true);
+            } else {
+                el.remove();
+            }
+            Ok(())
+        }));
+    match rewrite_str(html, settings) {
+        Ok(part) if found_main.get() => part,
         _ => html.to_string(),
     }
 }
@@ -234,5 +243,21 @@ mod tests {
         assert_eq!(merged["languages"]["zh-hans"]["hash"], "a");
         assert_eq!(merged["languages"]["en"]["page_count"], 3);
         assert_eq!(merged["version"], "1.6.0");
+    }
+
+    #[test]
+    fn the_searchable_part_is_the_html_tag_and_main() {
+        let page = r#"<!DOCTYPE html><html lang="zh-Hans"><head><title>t</title></head><body><header><mainframe>menu</mainframe></header><!-- <main>not this</main> --><main data-pagefind-body><p>正文</p></main><footer>f</footer></body></html>"#;
+        let part = searchable_part(page);
+        assert!(part.contains(r#"<html lang="zh-Hans">"#), "{part}");
+        assert!(
+            part.contains("<main data-pagefind-body><p>正文</p></main>"),
+            "{part}"
+        );
+        for gone in ["menu", "<title>", "<footer>", "<header>"] {
+            assert!(!part.contains(gone), "{gone} in {part}");
+        }
+        let no_main = "<html><body><div>all of it</div></body></html>";
+        assert_eq!(searchable_part(no_main), no_main);
     }
 }

@@ -326,9 +326,9 @@ pub fn sitemap_entries(r: &Renderer) -> Vec<Value> {
     for v in r.virtuals {
         let permalink = site.config.permalink(&v.path);
         let alts: Vec<Value> = v
-            .alternates
+            .versions
             .iter()
-            .map(|(tag, url)| json!({"language_tag": tag, "permalink": url}))
+            .map(|x| json!({"language_tag": x.language_tag, "permalink": x.permalink}))
             .collect();
         entries.push((
             permalink.clone(),

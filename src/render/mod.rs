@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use serde_json::{Map, Value};
 use tera::{Context, Tera};
 
-use crate::content::{Site, VirtualPage, virtual_alternates};
+use crate::content::{Site, Version, VirtualPage, virtual_alternates};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::{Body, Output, file_for};
 use crate::templates::values::{ConfigValue, Content, TermPages, TermValue, Values};
@@ -343,25 +343,13 @@ impl<'a> Renderer<'a> {
         let path = format!("{}404.html", self.site.config.lang_prefix(lang));
         // `current_path` and `current_url` too: themes' partials read them on every page.
         let mut ctx = self.base_context(lang, Some(&path));
-        let homes: Vec<(String, String, Option<String>)> = self
-            .site
-            .config
+        let config = &self.site.config;
+        let homes: Vec<Version> = config
             .languages
             .iter()
-            .map(|l| {
-                (
-                    l.code.clone(),
-                    self.site
-                        .config
-                        .permalink(&self.site.config.lang_prefix(&l.code)),
-                    None,
-                )
-            })
+            .map(|l| Version::new(self.site, &l.code, &config.lang_prefix(&l.code)))
             .collect();
-        ctx.insert(
-            "alternates",
-            &fallback(virtual_alternates(self.site, &homes)),
-        );
+        ctx.insert("alternates", &fallback(virtual_alternates(&homes)));
         let html = self.render_template(lang, "404.html", ctx, Path::new("templates/404.html"))?;
         Ok((path, html))
     }
