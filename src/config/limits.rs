@@ -9,8 +9,9 @@ use serde::Deserialize;
 pub struct Limits {
     /// Bytes of one content file (front matter and Markdown).
     pub max_page_bytes: usize,
-    /// Levels of nesting: Markdown containers (block quotes, lists, emphasis, links) and the
-    /// elements of each rendered HTML page, templates included.
+    /// Levels of nesting: Markdown containers (block quotes, lists, emphasis, links), the
+    /// elements of each rendered HTML page (templates included) and template macros calling
+    /// each other.
     pub max_nesting: usize,
     /// Bytes of one rendered HTML page.
     pub max_output_bytes: usize,

@@ -194,8 +194,7 @@ impl<'a> Renderer<'a> {
             )
             .at(line, if line > 0 { 1 } else { 0 }));
         }
-        self.tera(lang)
-            .render(template, &ctx.into_context())
+        Templates::render(self.tera(lang), template, &ctx.into_context())
             .map_err(|e| self.templates.render_error(template, &e, source))
     }
 

@@ -1,6 +1,7 @@
 //! Tera set-up: built-in, theme and site templates (the site's override the theme's), one Tera
 //! per language carrying Zola's functions and filters, and the shortcode renderer for Markdown.
 
+mod depth;
 mod filters;
 mod fragment;
 mod functions;
@@ -100,6 +101,7 @@ impl Templates {
         if problems.has_errors() {
             return Err(problems);
         }
+        depth::instrument(&mut tera);
         let shortcodes = tera
             .get_template_names()
             .filter_map(|n| {
@@ -132,6 +134,11 @@ impl Templates {
     }
 
     /// Explain a render error: which template file to fix, what went wrong, for which source.
+    /// Render `template` with `ctx`, counting macro depth from this render's start.
+    pub fn render(tera: &Tera, template: &str, ctx: &Context) -> tera::Result<String> {
+        depth::guarded(|| tera.render(template, ctx))
+    }
+
     pub fn render_error(&self, template: &str, e: &tera::Error, source: &Path) -> Diagnostic {
         let chain = error_chain(e);
         let names: Vec<&str> = chain.split('\'').skip(1).step_by(2).collect();
@@ -162,6 +169,7 @@ impl Templates {
     /// A Tera whose `trans`, `get_url` and friends default to `lang`.
     pub fn for_language(&self, lang: &str, shared: Arc<Shared>) -> Tera {
         let mut tera = self.base.clone();
+        depth::register(&mut tera, shared.site.config.limits.max_nesting);
         functions::register(&mut tera, lang, shared.clone());
         filters::register(&mut tera, shared);
         tera
@@ -279,8 +287,7 @@ impl Renderer for ShortcodeRenderer<'_> {
         if let Some(b) = body {
             ctx.insert("body", b);
         }
-        self.tera
-            .render(&file, &ctx)
+        depth::guarded(|| self.tera.render(&file, &ctx))
             .map(|s| s.trim_end().to_string() + "\n")
             .map(|s| {
                 if body.is_none() {
@@ -296,8 +303,7 @@ impl Renderer for ShortcodeRenderer<'_> {
         let mut ctx = self.context().clone();
         ctx.insert("id", id);
         ctx.insert("level", &level);
-        self.tera
-            .render("anchor-link.html", &ctx)
+        depth::guarded(|| self.tera.render("anchor-link.html", &ctx))
             .map(|s| s.trim().to_string())
             .map_err(|e| error_chain(&e))
     }

@@ -439,6 +439,21 @@ fn template_referencing_an_undefined_variable() {
 }
 
 #[test]
+fn a_macro_that_never_stops_calling_itself_is_an_error_not_a_crash() {
+    // Tera has no recursion limit: without sprout's count this aborts with a stack overflow.
+    check(Expect {
+        case: "macro_recursion",
+        at: "",
+        says: &[
+            "templates/page.html",
+            "macro `crumbs` in `macros.html` is called 201 levels deep",
+            "`max_nesting` (now 200)",
+        ],
+        hint: HINT,
+    });
+}
+
+#[test]
 fn two_pages_at_one_url() {
     check(Expect {
         case: "url_collision",
