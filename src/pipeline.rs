@@ -215,8 +215,14 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildFailed> {
         match opts.search {
             SearchStep::Inline => steps
                 .run("search", || search::index(&site, &mut output))
+                .map(|warnings| findings.extend(warnings))
                 .map_err(failed)?,
-            SearchStep::Deferred => pending_search = search::Pending::collect(&site, &output),
+            SearchStep::Deferred => {
+                pending_search = search::Pending::collect(&site, &output);
+                if let Some(p) = &mut pending_search {
+                    findings.append(&mut p.warnings);
+                }
+            }
         }
     }
     let collisions = output.take_problems();

@@ -15,6 +15,9 @@ pub struct Limits {
     pub max_nesting: usize,
     /// Bytes of one rendered HTML page.
     pub max_output_bytes: usize,
+    /// Bytes of one page's text that go into the Pagefind search index (the rest is left out,
+    /// with a warning).
+    pub max_search_bytes: usize,
 }
 
 impl Default for Limits {
@@ -23,6 +26,7 @@ impl Default for Limits {
             max_page_bytes: 50_000_000,
             max_nesting: 200,
             max_output_bytes: 200_000_000,
+            max_search_bytes: 2_000_000,
         }
     }
 }

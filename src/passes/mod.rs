@@ -18,16 +18,18 @@ pub mod search {
     use crate::diagnostics::{Diagnostic, Diagnostics};
     use crate::output::Output;
 
-    pub fn index(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
+    pub fn index(site: &Site, output: &mut Output) -> Result<Vec<Diagnostic>, Diagnostics> {
         match Pending::collect(site, output) {
-            Some(pending) => pending.run().map(drop),
-            None => Ok(()),
+            Some(pending) => pending.run().map(|_| Vec::new()),
+            None => Ok(Vec::new()),
         }
     }
 
     /// A search index `serve` would build after the reload: here only the error saying why
     /// it cannot be built.
-    pub struct Pending;
+    pub struct Pending {
+        pub warnings: Vec<Diagnostic>,
+    }
 
     impl Pending {
         pub fn collect(site: &Site, _output: &Output) -> Option<Pending> {
@@ -35,7 +37,9 @@ pub mod search {
                 .languages
                 .iter()
                 .any(|l| l.build_search_index)
-                .then_some(Pending)
+                .then_some(Pending {
+                    warnings: Vec::new(),
+                })
         }
 
         pub fn run(self) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {

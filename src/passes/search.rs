@@ -3,7 +3,8 @@
 //! Each language is indexed on its own thread (Pagefind indexes one page at a time), and the
 //! languages' entry files are merged into one `pagefind-entry.json`.
 
-use std::collections::{BTreeMap, HashSet};
+use std::cell::Cell;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
@@ -31,15 +32,19 @@ const ENTRY: &str = "pagefind-entry.json";
 /// Pagefind's files for one language: (file name, bytes).
 type IndexFiles = Vec<(String, Vec<u8>)>;
 
-/// Output files of content pages that may be indexed, and of all content pages.
-fn content_files(site: &Site) -> (HashSet<String>, HashSet<String>) {
+/// Pages to index per language: (URL, the HTML Pagefind reads).
+type PagesByLanguage = BTreeMap<String, Vec<(String, String)>>;
+
+/// Output files of content pages that may be indexed, and of all content pages with the
+/// content file each comes from.
+fn content_files(site: &Site) -> (HashSet<String>, HashMap<String, String>) {
     let wants = |lang: &str| {
         site.config
             .language(lang)
             .is_some_and(|l| l.build_search_index)
     };
     let mut indexed = HashSet::new();
-    let mut all = HashSet::new();
+    let mut all = HashMap::new();
     for p in site.pages.iter().filter(|p| p.meta.render) {
         let file = file_for(&p.path);
         let section_ok = p
@@ -49,14 +54,14 @@ fn content_files(site: &Site) -> (HashSet<String>, HashSet<String>) {
         if p.meta.in_search_index && section_ok && wants(&p.file.lang) {
             indexed.insert(file.clone());
         }
-        all.insert(file);
+        all.insert(file, format!("content/{}", p.file.relative));
     }
     for s in site.sections.iter().filter(|s| s.meta.render) {
         let file = file_for(&s.path);
         if s.meta.in_search_index && s.meta.redirect_to.is_none() && wants(&s.file.lang) {
             indexed.insert(file.clone());
         }
-        all.insert(file);
+        all.insert(file, format!("content/{}", s.file.relative));
     }
     (indexed, all)
 }
@@ -71,11 +76,14 @@ fn language_of<'a>(site: &'a Site, file: &str) -> &'a str {
         .map_or(site.config.default_language.as_str(), |l| l.code.as_str())
 }
 
-/// Pages to index, grouped by language: (URL, HTML).
-fn pages_by_language(site: &Site, output: &Output) -> BTreeMap<String, Vec<(String, String)>> {
+/// Pages to index, grouped by language: (URL, HTML), and a warning for each page whose text
+/// was cut at `[limits] max_search_bytes`.
+fn pages_by_language(site: &Site, output: &Output) -> (PagesByLanguage, Vec<Diagnostic>) {
+    let max_text = site.config.limits.max_search_bytes;
+    let mut warnings = Vec::new();
     let (indexed, content) = content_files(site);
     let base_path = site.config.base_path();
-    let mut by_lang: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    let mut by_lang = PagesByLanguage::new();
     for (file, html) in output.html() {
         let lang = language_of(site, file);
         let wanted = site
@@ -85,24 +93,40 @@ fn pages_by_language(site: &Site, output: &Output) -> BTreeMap<String, Vec<(Stri
         // Generated pages (indicators, taxonomies) are searchable when their language is; their
         // templates decide with `data-pagefind-body` which of them Pagefind keeps.
         let generated =
-            !content.contains(file) && !file.ends_with("404.html") && !file.contains("/page/");
+            !content.contains_key(file) && !file.ends_with("404.html") && !file.contains("/page/");
         if indexed.contains(file) || (wanted && generated) {
             let url = format!("{base_path}{}", file.trim_end_matches("index.html"));
+            let (part, cut) = searchable_part(html, max_text);
+            if cut {
+                let source = content.get(file).cloned();
+                warnings.push(Diagnostic::warning(
+                    source.unwrap_or_else(|| format!("public/{file}")),
+                    format!(
+                        "only the first {max_text} bytes of this page's text are in the search index; split the page, or {}",
+                        crate::config::limits::raise("max_search_bytes", max_text)
+                    ),
+                ));
+            }
             by_lang
                 .entry(lang.to_string())
                 .or_default()
-                .push((url, searchable_part(html)));
+                .push((url, part));
         }
     }
-    by_lang
+    (by_lang, warnings)
 }
 
 /// What Pagefind needs of a page: the `<html>` tag (its language) and the `<main>` element
 /// (the `data-pagefind-body`); the head, header, navigation and footer are left out, which keeps
 /// the indexer's memory down on large sites. A page without a `<main>` is indexed whole.
-fn searchable_part(html: &str) -> String {
-    use lol_html::{RewriteStrSettings, element, rewrite_str};
-    let found_main = std::cell::Cell::new(false);
+/// Text past `max_text` bytes is left out too, and the second value says so: Pagefind's time
+/// grows with the square of a page's length (it scans a word's earlier positions for each
+/// Chinese word pair), so a 20 MB page would take minutes.
+fn searchable_part(html: &str, max_text: usize) -> (String, bool) {
+    use lol_html::{RewriteStrSettings, element, rewrite_str, text};
+    let found_main = Cell::new(false);
+    let text_bytes = Cell::new(0usize);
+    let cut = Cell::new(false);
     let settings = RewriteStrSettings::new()
         .append_element_content_handler(element!("head", |el| {
             el.remove();
@@ -115,18 +139,32 @@ fn searchable_part(html: &str) -> String {
                 el.remove();
             }
             Ok(())
+        }))
+        .append_element_content_handler(text!("body", |t| {
+            let seen = text_bytes.get() + t.as_str().len();
+            text_bytes.set(seen);
+            if seen > max_text {
+                cut.set(true);
+                t.remove();
+            }
+            Ok(())
         }));
     match rewrite_str(html, settings) {
-        Ok(part) if found_main.get() => part,
-        _ => html.to_string(),
+        Ok(part) if found_main.get() => (part, cut.get()),
+        _ => (html.to_string(), false),
     }
 }
 
-/// Index the eligible pages and add Pagefind's files under `pagefind/`.
-pub fn index(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
+/// Index the eligible pages and add Pagefind's files under `pagefind/`; returns the warnings
+/// of pages whose text was cut.
+pub fn index(site: &Site, output: &mut Output) -> Result<Vec<Diagnostic>, Diagnostics> {
     match Pending::collect(site, output) {
-        Some(pending) => pending.add_to(output),
-        None => Ok(()),
+        Some(mut pending) => {
+            let warnings = std::mem::take(&mut pending.warnings);
+            pending.add_to(output)?;
+            Ok(warnings)
+        }
+        None => Ok(Vec::new()),
     }
 }
 
@@ -134,6 +172,8 @@ pub fn index(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
 /// background after the reload: per language, each page's URL and searchable HTML.
 pub struct Pending {
     languages: Vec<Vec<(String, String)>>,
+    /// Pages whose text was cut at `[limits] max_search_bytes`.
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Pending {
@@ -142,8 +182,12 @@ impl Pending {
         if !site.config.languages.iter().any(|l| l.build_search_index) {
             return None;
         }
-        let languages = pages_by_language(site, output).into_values().collect();
-        Some(Pending { languages })
+        let (by_lang, warnings) = pages_by_language(site, output);
+        let languages = by_lang.into_values().collect();
+        Some(Pending {
+            languages,
+            warnings,
+        })
     }
 
     /// Build the index (each language on its own thread): the files to add under `pagefind/`.
@@ -248,7 +292,8 @@ mod tests {
     #[test]
     fn the_searchable_part_is_the_html_tag_and_main() {
         let page = r#"<!DOCTYPE html><html lang="zh-Hans"><head><title>t</title></head><body><header><mainframe>menu</mainframe></header><!-- <main>not this</main> --><main data-pagefind-body><p>正文</p></main><footer>f</footer></body></html>"#;
-        let part = searchable_part(page);
+        let (part, cut) = searchable_part(page, 1_000);
+        assert!(!cut);
         assert!(part.contains(r#"<html lang="zh-Hans">"#), "{part}");
         assert!(
             part.contains("<main data-pagefind-body><p>正文</p></main>"),
@@ -258,6 +303,29 @@ mod tests {
             assert!(!part.contains(gone), "{gone} in {part}");
         }
         let no_main = "<html><body><div>all of it</div></body></html>";
-        assert_eq!(searchable_part(no_main), no_main);
+        assert_eq!(searchable_part(no_main, 1_000).0, no_main);
+    }
+
+    #[test]
+    fn text_past_the_limit_is_left_out_and_reported() {
+        let words = "<p>词语 words</p>".repeat(100);
+        let page = format!(
+            "<html lang=\"zh\"><body><main><h1>T</h1><div>{words}</div></main></body></html>"
+        );
+        let (part, cut) = searchable_part(&page, 100);
+        assert!(cut);
+        let text: String = part
+            .split('<')
+            .filter_map(|s| s.split_once('>').map(|x| x.1))
+            .collect();
+        assert!(
+            text.len() <= 100 && text.starts_with("T词语 words"),
+            "{text}"
+        );
+        assert!(
+            part.ends_with("</main></body></html>"),
+            "the tags stay: {part}"
+        );
+        assert!(!searchable_part(&page, 100_000).1);
     }
 }

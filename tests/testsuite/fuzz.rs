@@ -302,3 +302,31 @@ fn issue_14_cases_build_or_fail_at_their_line() {
         );
     }
 }
+
+/// Pagefind's time grows with the square of a page's length, so a page's text goes into the
+/// index only up to `[limits] max_search_bytes`: the rest is left out with a warning that names
+/// the content file and the knob, and the build finishes in time proportional to the page.
+#[test]
+fn a_page_longer_than_the_search_limit_is_indexed_in_part_with_a_warning() {
+    let site = crate::common::copy_fixture("fuzz");
+    let root = site.path();
+    let config = std::fs::read_to_string(root.join("config.toml"))
+        .unwrap()
+        .replace("build_search_index = false", "build_search_index = true")
+        + "\n[search]\nengine = \"pagefind\"\n\n[limits]\nmax_search_bytes = 20000\n";
+    std::fs::write(root.join("config.toml"), config).unwrap();
+    let paragraph = "儿童优先，安全第一。Children first, safety first.\n\n";
+    let doc = format!("+++\ntitle = \"Long\"\n+++\n\n{}", paragraph.repeat(2_000));
+    std::fs::write(root.join("content/a.md"), doc).unwrap();
+    let built = build(&BuildOptions::new(root)).unwrap_or_else(|f| panic!("{f}"));
+    let warnings: Vec<String> = built.findings.iter().map(ToString::to_string).collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.starts_with("content/a.md: warning:")
+                && w.contains("first 20000 bytes")
+                && w.contains("`max_search_bytes`")),
+        "{warnings:#?}"
+    );
+    assert!(built.output.read("pagefind/pagefind-entry.json").is_some());
+}
