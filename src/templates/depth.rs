@@ -1,6 +1,6 @@
 //! A bound on template macro recursion. Tera has none: a macro that calls itself too deep
 //! overflows the stack and aborts the process (Keats/tera#770). Every macro body is given a
-//! call to `__sprout_macro_enter` first and `__sprout_macro_leave` last, which count the
+//! call to its own `__sprout_macro_enter<n>` first and `__sprout_macro_leave` last, which count the
 //! macros open on this thread; past `[limits] max_nesting` the render fails with an error that
 //! names the macro, instead of the build crashing. The AST is Tera's (`tera::ast`, pinned by
 //! Cargo.lock), changed once when the templates load.
@@ -19,40 +19,45 @@ thread_local! {
     static DEPTH: Cell<usize> = const { Cell::new(0) };
 }
 
-fn call(name: &str, args: HashMap<String, Expr>) -> Node {
+fn call(name: String) -> Node {
     let call = FunctionCall {
-        name: name.to_string(),
-        args,
+        name,
+        args: HashMap::new(),
     };
     Node::VariableBlock(WS::default(), Expr::new(ExprVal::FunctionCall(call)))
 }
 
-/// Add the counting calls to every macro of every template.
-pub fn instrument(tera: &mut Tera) {
+/// Add the counting calls to every macro of every template; returns each macro's label
+/// (`name` in `file`), whose position numbers its own enter function, so that a call costs a
+/// lookup and no argument.
+pub fn instrument(tera: &mut Tera) -> Vec<String> {
+    let mut labels = Vec::new();
     for (file, template) in tera.templates.iter_mut() {
         for (name, m) in template.macros.iter_mut() {
-            let label = Expr::new(ExprVal::String(format!("{name}` in `{file}")));
-            let enter = call(ENTER, HashMap::from([("macro".to_string(), label)]));
-            m.body.insert(0, enter);
-            m.body.push(call(LEAVE, HashMap::new()));
+            m.body.insert(0, call(format!("{ENTER}{}", labels.len())));
+            m.body.push(call(LEAVE.to_string()));
+            labels.push(format!("{name}` in `{file}"));
         }
     }
+    labels
 }
 
 /// Register the counting functions, failing past `limit` macros inside each other.
-pub fn register(tera: &mut Tera, limit: usize) {
-    tera.register_function(ENTER, move |args: &HashMap<String, Value>| {
-        let depth = DEPTH.with(|d| d.get()) + 1;
-        if depth > limit {
-            let name = args.get("macro").and_then(Value::as_str).unwrap_or("?");
-            return Err(Error::msg(format!(
-                "macro `{name}` is called {depth} levels deep inside macros, more than the limit; check that its recursion ends, or {}",
-                crate::config::limits::raise("max_nesting", limit)
-            )));
-        }
-        DEPTH.with(|d| d.set(depth));
-        Ok(Value::String(String::new()))
-    });
+pub fn register(tera: &mut Tera, labels: &[String], limit: usize) {
+    for (i, label) in labels.iter().enumerate() {
+        let label = label.clone();
+        tera.register_function(&format!("{ENTER}{i}"), move |_: &HashMap<String, Value>| {
+            let depth = DEPTH.with(|d| d.get()) + 1;
+            if depth > limit {
+                return Err(Error::msg(format!(
+                    "macro `{label}` is called {depth} levels deep inside macros, more than the limit; check that its recursion ends, or {}",
+                    crate::config::limits::raise("max_nesting", limit)
+                )));
+            }
+            DEPTH.with(|d| d.set(depth));
+            Ok(Value::String(String::new()))
+        });
+    }
     tera.register_function(LEAVE, |_: &HashMap<String, Value>| {
         DEPTH.with(|d| d.set(d.get().saturating_sub(1)));
         Ok(Value::String(String::new()))
@@ -83,8 +88,8 @@ mod tests {
             ("page.html", "{% import \"m.html\" as m %}[{{ m::down(n=n) }}]"),
         ])
         .unwrap();
-        instrument(&mut t);
-        register(&mut t, limit);
+        let labels = instrument(&mut t);
+        register(&mut t, &labels, limit);
         t
     }
 

@@ -69,6 +69,8 @@ pub struct Templates {
     shortcodes: HashMap<String, ShortcodeKind>,
     /// Template name → the file it came from (site or theme), for error messages.
     paths: HashMap<String, PathBuf>,
+    /// Every macro, as `depth` numbers them (their depth-counting functions).
+    macros: Vec<String>,
 }
 
 impl Templates {
@@ -101,7 +103,7 @@ impl Templates {
         if problems.has_errors() {
             return Err(problems);
         }
-        depth::instrument(&mut tera);
+        let macros = depth::instrument(&mut tera);
         let shortcodes = tera
             .get_template_names()
             .filter_map(|n| {
@@ -122,6 +124,7 @@ impl Templates {
             base: tera,
             shortcodes,
             paths,
+            macros,
         })
     }
 
@@ -169,7 +172,11 @@ impl Templates {
     /// A Tera whose `trans`, `get_url` and friends default to `lang`.
     pub fn for_language(&self, lang: &str, shared: Arc<Shared>) -> Tera {
         let mut tera = self.base.clone();
-        depth::register(&mut tera, shared.site.config.limits.max_nesting);
+        depth::register(
+            &mut tera,
+            &self.macros,
+            shared.site.config.limits.max_nesting,
+        );
         functions::register(&mut tera, lang, shared.clone());
         filters::register(&mut tera, shared);
         tera
