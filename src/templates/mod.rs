@@ -84,6 +84,14 @@ impl Templates {
                 ));
             }
             collect(&dir, root, &mut files, &mut problems);
+            // As Zola (`rewrite_theme_paths`): each theme template is also loaded as
+            // `<theme>/templates/<name>`, so a site template that replaces one can still
+            // extend it (`{% extends "hyde/templates/index.html" %}`).
+            let aliases: Vec<(String, (String, PathBuf))> = files
+                .iter()
+                .map(|(name, file)| (format!("{theme}/templates/{name}"), file.clone()))
+                .collect();
+            files.extend(aliases);
         }
         collect(&root.join("templates"), root, &mut files, &mut problems);
         let mut tera = Tera::default();

@@ -1197,3 +1197,10 @@ fn page_one_of_a_section_named_with_a_number_redirects_to_the_section() {
         Some("https://example.org/2/")
     );
 }
+
+#[test]
+fn a_site_template_extends_the_theme_template_it_replaces() {
+    // As Zola: theme templates are also loaded as `<theme>/templates/<name>`.
+    let site = Site::build("theme-extends");
+    assert_eq!(site.field("index.html", "from"), "site over theme");
+}
