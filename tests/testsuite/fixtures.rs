@@ -1204,3 +1204,19 @@ fn a_site_template_extends_the_theme_template_it_replaces() {
     let site = Site::build("theme-extends");
     assert_eq!(site.field("index.html", "from"), "site over theme");
 }
+
+#[test]
+fn extra_grammars_and_themes_are_loaded_from_the_site_folder() {
+    // As Zola's `Highlighting::init`: the paths are relative to the site folder, and the
+    // theme named in `theme` may be one of `extra_themes`.
+    let site = Site::build("highlight-extras");
+    let html = site.read("index.html").to_lowercase();
+    assert!(
+        html.contains("#fafafa"),
+        "the extra theme's background: {html}"
+    );
+    assert!(
+        html.contains("#ab1234") && html.contains(">frob</span>"),
+        "the extra grammar's keyword in the extra theme's colour: {html}"
+    );
+}
