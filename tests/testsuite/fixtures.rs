@@ -1220,3 +1220,12 @@ fn extra_grammars_and_themes_are_loaded_from_the_site_folder() {
         "the extra grammar's keyword in the extra theme's colour: {html}"
     );
 }
+
+#[test]
+fn config_search_is_the_top_level_search_table_in_every_language() {
+    // As Zola's `Config::serialize`: a `[languages.fr]` table without `search` does not
+    // give French templates the default `[search]` settings.
+    let site = Site::build("search-config");
+    assert_eq!(site.field("index.html", "format"), "elasticlunr_json");
+    assert_eq!(site.field("fr/index.html", "format"), "elasticlunr_json");
+}
