@@ -236,7 +236,7 @@ fn cached_hash(shared: &Shared, path: &str) -> Option<String> {
     }
     let config = &shared.site.config;
     let root = &shared.site.root;
-    let h = file_hash(root, config.theme.as_deref(), &config.output_dir, path).or_else(|| {
+    let h = file_hash(shared, path).or_else(|| {
         let css = crate::output::sass::compiled(root, config, path.trim_start_matches('/'))?;
         let d = Sha256::digest(css.as_bytes());
         Some(d[..10].iter().map(|b| format!("{b:02x}")).collect())
@@ -248,8 +248,8 @@ fn cached_hash(shared: &Shared, path: &str) -> Option<String> {
 }
 
 /// Hash of a file for cache-busting URLs (see `find_site_file`).
-fn file_hash(root: &Path, theme: Option<&str>, output_dir: &Path, path: &str) -> Option<String> {
-    let file = find_site_file(root, theme, output_dir, path.trim_start_matches('/'))?;
+fn file_hash(shared: &Shared, path: &str) -> Option<String> {
+    let file = find_site_file(shared, path.trim_start_matches('/'))?;
     let bytes = std::fs::read(file).ok()?;
     let d = Sha256::digest(&bytes);
     Some(d[..10].iter().map(|b| format!("{b:02x}")).collect())
@@ -261,38 +261,46 @@ fn site_file(shared: &Shared, path: &str) -> Option<PathBuf> {
         Some(rest) => format!("content/{rest}"),
         None => path.trim_start_matches('/').to_string(),
     };
-    let config = &shared.site.config;
-    find_site_file(
-        &shared.site.root,
-        config.theme.as_deref(),
-        &config.output_dir,
-        &rel,
-    )
+    find_site_file(shared, &rel)
 }
 
 /// A file named relative to the site, found where Zola looks: the site folder itself, then
-/// `static/`, `content/`, the theme's `static/` and the output folder. (Zola looks in the
-/// output before the theme; a previous build's copy there may be stale, so sprout reads the
-/// theme's file, which is the one this build writes.)
-fn find_site_file(
-    root: &Path,
-    theme: Option<&str>,
-    output_dir: &Path,
-    rel: &str,
-) -> Option<PathBuf> {
+/// `static/`, `content/`, the output folder and the theme's `static/`. Zola copies colocated
+/// files into the output before it renders the page or section that owns them, so a template
+/// finds them there (`ca/archive/card.jpg`); sprout looks them up where this build writes
+/// them rather than in a previous build's output. (A previous build's output on disk, last:
+/// it may be stale, so the theme's file, which this build writes, comes before it.)
+fn find_site_file(shared: &Shared, rel: &str) -> Option<PathBuf> {
     if rel.split('/').any(|c| c == "..") {
         return None;
     }
-    let mut candidates = vec![
+    let root = &shared.site.root;
+    let config = &shared.site.config;
+    let on_disk = [
         root.join(rel),
         root.join("static").join(rel),
         root.join("content").join(rel),
     ];
-    if let Some(t) = theme {
-        candidates.push(root.join("themes").join(t).join("static").join(rel));
+    if let Some(p) = on_disk.into_iter().find(|p| p.is_file()) {
+        return Some(p);
     }
-    candidates.push(root.join(output_dir).join(rel));
-    candidates.into_iter().find(|p| p.is_file())
+    let colocated = shared.colocated.get_or_init(|| {
+        shared
+            .site
+            .colocated_outputs()
+            .into_iter()
+            .map(|(k, f)| (k, f.to_path_buf()))
+            .collect()
+    });
+    if let Some(f) = colocated.get(rel.trim_end_matches('/')) {
+        return Some(f.clone());
+    }
+    let mut rest = Vec::new();
+    if let Some(t) = config.theme.as_deref() {
+        rest.push(root.join("themes").join(t).join("static").join(rel));
+    }
+    rest.push(root.join(&config.output_dir).join(rel));
+    rest.into_iter().find(|p| p.is_file())
 }
 
 /// `get_page(path, lang?, metadata_only?)`: like `get_section`, sprout also takes

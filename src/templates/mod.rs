@@ -47,6 +47,8 @@ pub struct Shared {
     pub data_cache: Mutex<HashMap<(PathBuf, String), Value>>,
     /// Cache-busting hashes of static files, computed once per build, not once per page.
     pub hash_cache: Mutex<HashMap<String, Option<String>>>,
+    /// Colocated files by the path this build writes them to (see `find_site_file`).
+    pub colocated: std::sync::OnceLock<HashMap<String, PathBuf>>,
 }
 
 impl Shared {
@@ -57,6 +59,7 @@ impl Shared {
             indicators,
             data_cache: Default::default(),
             hash_cache: Default::default(),
+            colocated: Default::default(),
         }
     }
 }

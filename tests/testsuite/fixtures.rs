@@ -1229,3 +1229,18 @@ fn config_search_is_the_top_level_search_table_in_every_language() {
     assert_eq!(site.field("index.html", "format"), "elasticlunr_json");
     assert_eq!(site.field("fr/index.html", "format"), "elasticlunr_json");
 }
+
+#[test]
+fn templates_find_colocated_files_where_the_build_writes_them() {
+    // Zola copies a section's colocated files into the output before rendering it, and looks
+    // there: `fr/blog/card.png` exists only as the French section's copy of `blog/card.png`.
+    let site = Site::build("colocated-lookup");
+    for (page, prefix) in [("blog/index.html", ""), ("fr/blog/index.html", "fr/")] {
+        assert_eq!(site.field(page, "size"), "30x30");
+        assert_eq!(
+            site.field(page, "url"),
+            format!("https://example.org/{prefix}blog/card.png?h=715cdec9e3d3cc23b664")
+        );
+    }
+    assert!(site.exists("fr/blog/card.png"));
+}
