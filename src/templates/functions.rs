@@ -66,10 +66,80 @@ pub fn register(tera: &mut Tera, lang: &str, shared: Arc<Shared>) {
     tera.register_function("get_hash", move |a: &HashMap<String, Value>| {
         get_hash(&s, a)
     });
-    let s = shared_for_hash;
+    let s = shared_for_hash.clone();
     tera.register_function("get_image_metadata", move |a: &HashMap<String, Value>| {
         get_image_metadata(&s, a)
     });
+    let s = shared_for_hash;
+    tera.register_function("resize_image", move |a: &HashMap<String, Value>| {
+        resize_image(&s, a)
+    });
+}
+
+/// `resize_image(path, width?, height?, op = "fill", format = "auto", quality?, speed?)`, as
+/// Zola (see `resize`): the image is found where `get_image_metadata` looks, and made after
+/// rendering.
+fn resize_image(shared: &Shared, args: &HashMap<String, Value>) -> Result<Value> {
+    let path = arg_str(args, "path", "resize_image")?;
+    let width = opt_uint(args, "width", "resize_image")?;
+    let height = opt_uint(args, "height", "resize_image")?;
+    let op = opt_str(args, "op").unwrap_or("fill");
+    let format = opt_str(args, "format").unwrap_or("auto");
+    let quality = opt_uint(args, "quality", "resize_image")?;
+    let speed = opt_uint(args, "speed", "resize_image")?;
+    let small = |v: Option<u32>, name: &str| -> Result<Option<u8>> {
+        v.map(|n| {
+            u8::try_from(n)
+                .map_err(|_| Error::msg(format!("`resize_image`: `{name}` must be a number")))
+        })
+        .transpose()
+    };
+    let (quality, speed) = (small(quality, "quality")?, small(speed, "speed")?);
+    let op = super::resize::ResizeOperation::from_args(op, width, height)
+        .map_err(|e| Error::msg(format!("`resize_image`: {e}")))?;
+    let Some(file) = site_file(shared, path) else {
+        return Err(Error::msg(format!(
+            "`resize_image`: Cannot find file: {path}"
+        )));
+    };
+    let unified = match path.strip_prefix("@/") {
+        Some(rest) => format!("content/{rest}"),
+        None => path.trim_start_matches('/').to_string(),
+    };
+    let base = shared
+        .site
+        .config
+        .permalink(&format!("{}/", super::resize::RESIZED_SUBDIR));
+    shared
+        .images
+        .enqueue(
+            op,
+            &unified,
+            &file,
+            &super::resize::Wanted {
+                format,
+                quality,
+                speed,
+            },
+            &base,
+        )
+        .map_err(|e| Error::msg(format!("`resize_image`: {e}")))
+}
+
+/// An optional non-negative integer argument.
+fn opt_uint(args: &HashMap<String, Value>, name: &str, f: &str) -> Result<Option<u32>> {
+    match args.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => v
+            .as_u64()
+            .and_then(|n| u32::try_from(n).ok())
+            .map(Some)
+            .ok_or_else(|| {
+                Error::msg(format!(
+                    "`{f}`: `{name}` must be a non-negative integer, got {v}"
+                ))
+            }),
+    }
 }
 
 /// `get_image_metadata(path, allow_missing = false)`, as Zola (see `images`).

@@ -1244,3 +1244,53 @@ fn templates_find_colocated_files_where_the_build_writes_them() {
     }
     assert!(site.exists("fr/blog/card.png"));
 }
+
+#[test]
+fn resize_image_gives_zola_names_and_sizes() {
+    // URLs, sizes and file names as Zola 0.22 gives them for these calls (the hash covers
+    // the path as written, the operation and the format).
+    let site = Site::build("resize-image");
+    let base = "https://example.org/processed_images";
+    assert_eq!(
+        site.field("index.html", "fit-width"),
+        format!(
+            "{base}/stripes.3f3c483ad6a7ffda.png static/processed_images/stripes.3f3c483ad6a7ffda.png 10x5 of 40x20"
+        )
+    );
+    assert_eq!(
+        site.field("index.html", "fit"),
+        format!("{base}/stripes.c2dfcdac8f3bf086.png 40x20")
+    );
+    assert_eq!(
+        site.field("index.html", "scale"),
+        format!("{base}/stripes.408fb5fb9bc36dbf.webp 8x8")
+    );
+    // From a shortcode in the Markdown, with `@/`, filled and cropped to 10x5 as a JPEG.
+    assert!(
+        site.read("index.html")
+            .contains("processed_images&#x2F;square.7fcb8bf5aad0c820.jpg"),
+        "{}",
+        site.read("index.html")
+    );
+    let made = |name: &str| site.bytes(&format!("processed_images/{name}"));
+    assert!(made("stripes.3f3c483ad6a7ffda.png").starts_with(b"\x89PNG"));
+    assert!(made("square.7fcb8bf5aad0c820.jpg").starts_with(&[0xff, 0xd8]));
+    assert!(made("stripes.408fb5fb9bc36dbf.webp").starts_with(b"RIFF"));
+    let size = imagesize::blob_size(&made("square.7fcb8bf5aad0c820.jpg")).unwrap();
+    assert_eq!((size.width, size.height), (10, 5));
+}
+
+#[test]
+fn resize_image_replaces_copies_a_zola_build_left_in_static() {
+    // Zola writes processed images into `static/processed_images/`; a site built with Zola
+    // before still builds, with the image made now.
+    let dir = copy_fixture("resize-image");
+    let stale = dir.path().join("static/processed_images");
+    fs::create_dir_all(&stale).unwrap();
+    fs::write(stale.join("stripes.3f3c483ad6a7ffda.png"), b"old").unwrap();
+    let site = Site::build_root(dir.path(), |_| {});
+    assert!(
+        site.bytes("processed_images/stripes.3f3c483ad6a7ffda.png")
+            .starts_with(b"\x89PNG")
+    );
+}
