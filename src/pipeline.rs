@@ -11,10 +11,11 @@ use crate::content::{self, LoadOptions, Site, translations};
 pub use crate::diagnostics::Cancel;
 use crate::diagnostics::{BuildFailed, Diagnostic, Diagnostics};
 use crate::indicators;
-use crate::output::Output;
 use crate::output::statics;
+use crate::output::{Body, Output};
 use crate::passes::{headers, links, relative, search};
 use crate::render::Renderer;
+use crate::templates::resize::ImageQueue;
 use crate::templates::values::Values;
 use crate::templates::{Shared, Templates};
 
@@ -149,9 +150,16 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildFailed> {
         .map_err(failed)?;
     let directory = Arc::new(raw.as_ref().map(|r| r.directory()).unwrap_or_default());
     let site = Arc::new(site);
+    let images = Arc::new(ImageQueue::default());
     let (rendered, soft) = steps
         .run("markdown", || {
-            crate::render::markdown::render_all(&site, &templates, directory.clone(), &opts.cancel)
+            crate::render::markdown::render_all(
+                &site,
+                &templates,
+                directory.clone(),
+                images.clone(),
+                &opts.cancel,
+            )
         })
         .map_err(failed)?;
     findings.extend(soft);
@@ -163,7 +171,12 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildFailed> {
         .map_err(failed)?;
     let virtuals = steps.run("generated pages", || indicators::pages(&site, &data));
     let values = Arc::new(steps.run("values", || Values::new(&site, rendered)));
-    let shared = Arc::new(Shared::new(site.clone(), values.clone(), directory));
+    let shared = Arc::new(Shared::new(
+        site.clone(),
+        values.clone(),
+        directory,
+        images.clone(),
+    ));
     let renderer = Renderer::new(&site, &values, &templates, &virtuals, shared);
     let mut output = steps.run("render", || renderer.render()).map_err(failed)?;
     steps.go_on()?;
@@ -171,6 +184,11 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildFailed> {
         indicators::downloads(&site, &data, &mut output)
     });
     steps.run("static", || statics::add(&opts.root, &config, &mut output));
+    steps
+        .run("images", || {
+            process_images(&opts.root, &images, &mut output)
+        })
+        .map_err(failed)?;
     steps
         .run("sass", || {
             crate::output::sass::add(&opts.root, &config, &mut output)
@@ -395,4 +413,31 @@ fn summarise(site: &Site, generated: usize, files: usize) -> Summary {
         generated,
         files,
     }
+}
+
+/// Make the images `resize_image` asked for (as Zola's `process_images`, after rendering) and
+/// add them to the output under `processed_images/`. Zola writes them into the site's
+/// `static/processed_images/` and copies them from there, so a site built with Zola before
+/// has copies in its `static/`: the image made now takes their place.
+fn process_images(
+    root: &Path,
+    images: &ImageQueue,
+    output: &mut Output,
+) -> Result<(), Diagnostics> {
+    let mut problems = Diagnostics::default();
+    for made in images.process() {
+        match made {
+            Ok((path, bytes)) => output.replace(path, Body::Bytes(bytes), "resize_image"),
+            Err((file, e)) => problems.push(Diagnostic::error(
+                crate::diagnostics::rel(root, &file),
+                format!(
+                    "`resize_image` cannot process this image ({e}); check that it is a valid image"
+                ),
+            )),
+        }
+    }
+    if problems.has_errors() {
+        return Err(problems);
+    }
+    Ok(())
 }

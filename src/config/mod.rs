@@ -102,6 +102,10 @@ pub struct HighlightingConfig {
     pub dark_theme: Option<String>,
     pub extra_grammars: Vec<String>,
     pub extra_themes: Vec<String>,
+    /// Giallo's built-in registry plus `extra_grammars` and `extra_themes`, loaded by
+    /// [`Config::load`] (which knows the site folder); `None` means the built-in registry.
+    #[serde(skip)]
+    pub registry: Option<highlighting::SiteRegistry>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
@@ -401,6 +405,14 @@ impl Config {
             )])
         })?;
         let mut config = Self::parse(&text, file)?;
+        if let Some(hl) = config.markdown.highlighting.as_mut() {
+            highlighting::load_extras(hl, root).map_err(|m| {
+                Diagnostics::from_iter([Diagnostic::error(
+                    file,
+                    format!("[markdown.highlighting]: {m}"),
+                )])
+            })?;
+        }
         if let Some(theme) = config.theme.clone() {
             theme_extra(root, &theme, &mut config.extra)?;
         }

@@ -11,7 +11,7 @@ pub mod taxonomies;
 pub mod translations;
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
@@ -170,6 +170,36 @@ pub struct Site {
 }
 
 impl Site {
+    /// Each colocated file and where it is written: beside the page (when rendered) or
+    /// section that owns it (`blog/post/pic.png`, no leading slash).
+    pub fn colocated_outputs(&self) -> Vec<(String, &Path)> {
+        let owners = self
+            .pages
+            .iter()
+            .filter(|p| p.meta.render)
+            .map(|p| (&p.path, &p.assets, &p.file.colocated_dir))
+            .chain(
+                self.sections
+                    .iter()
+                    .map(|s| (&s.path, &s.assets, &s.file.colocated_dir)),
+            );
+        let mut out = Vec::new();
+        for (path, assets, dir) in owners {
+            let Some(dir) = dir else { continue };
+            for a in assets {
+                if let Ok(rel) = a.strip_prefix(dir) {
+                    let key = format!(
+                        "{}{}",
+                        path.trim_start_matches('/'),
+                        rel.to_string_lossy().replace('\\', "/")
+                    );
+                    out.push((key, a.as_path()));
+                }
+            }
+        }
+        out
+    }
+
     pub fn file(&self, item: ItemRef) -> &FileInfo {
         match item {
             ItemRef::Page(i) => &self.pages[i].file,

@@ -5,12 +5,11 @@
 
 use giallo::{HighlightOptions, HtmlRenderer, ParsedFence, ThemeVariant};
 
-use crate::config::highlighting::registry;
 use crate::config::{HighlightStyle, HighlightingConfig};
 
 /// The CSS files the class style needs, by output name (none for inline styles).
 pub fn theme_css(hl: &HighlightingConfig) -> Vec<(&'static str, String)> {
-    let Ok(registry) = registry() else {
+    let Ok(registry) = hl.registry() else {
         return Vec::new();
     };
     if hl.style == HighlightStyle::Inline {
@@ -39,7 +38,7 @@ pub fn code_block(
     let Some(hl) = hl else {
         return Ok(plain(&fence.lang, code));
     };
-    let registry = registry()?;
+    let registry = hl.registry()?;
     if !registry.contains_grammar(&fence.lang) && hl.error_on_missing_language {
         return Err(format!(
             "language `{}` not found for syntax highlighting; fix the code fence or set error_on_missing_language = false",

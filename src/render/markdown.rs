@@ -18,6 +18,7 @@ use crate::diagnostics::Cancel;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::indicators::Directory;
 use crate::markdown::{self, InternalLink, Settings};
+use crate::templates::resize::ImageQueue;
 use crate::templates::values::{ConfigValue, Content, Values};
 use crate::templates::{Shared, ShortcodeRenderer, Templates};
 
@@ -37,11 +38,17 @@ pub fn render_all(
     site: &Arc<Site>,
     templates: &Templates,
     indicators: Arc<Directory>,
+    images: Arc<ImageQueue>,
     cancel: &Cancel,
 ) -> Result<(RenderedSite, Vec<Diagnostic>), Diagnostics> {
     let site = site.clone();
     let values = Arc::new(Values::new(&site, RenderedSite::empty(&site)));
-    let shared = Arc::new(Shared::new(site.clone(), values.clone(), indicators));
+    let shared = Arc::new(Shared::new(
+        site.clone(),
+        values.clone(),
+        indicators,
+        images,
+    ));
     let teras = templates.for_languages(&site.config, &shared);
     let items: Vec<ItemRef> = (0..site.pages.len())
         .map(ItemRef::Page)

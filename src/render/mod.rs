@@ -367,29 +367,8 @@ impl<'a> Renderer<'a> {
 
     /// Colocated files are copied beside the page or section that owns them.
     fn assets(&self, output: &mut Output) {
-        let site = self.site;
-        let owners = site
-            .pages
-            .iter()
-            .filter(|p| p.meta.render)
-            .map(|p| (&p.path, &p.assets, &p.file.colocated_dir))
-            .chain(
-                site.sections
-                    .iter()
-                    .map(|s| (&s.path, &s.assets, &s.file.colocated_dir)),
-            );
-        for (path, assets, dir) in owners {
-            let Some(dir) = dir else { continue };
-            for a in assets {
-                if let Ok(rel) = a.strip_prefix(dir) {
-                    let key = format!(
-                        "{}{}",
-                        path.trim_start_matches('/'),
-                        rel.to_string_lossy().replace('\\', "/")
-                    );
-                    output.insert(key, Body::File(a.clone()), a.as_path());
-                }
-            }
+        for (key, file) in self.site.colocated_outputs() {
+            output.insert(key, Body::File(file.to_path_buf()), file);
         }
     }
 }

@@ -66,10 +66,80 @@ pub fn register(tera: &mut Tera, lang: &str, shared: Arc<Shared>) {
     tera.register_function("get_hash", move |a: &HashMap<String, Value>| {
         get_hash(&s, a)
     });
-    let s = shared_for_hash;
+    let s = shared_for_hash.clone();
     tera.register_function("get_image_metadata", move |a: &HashMap<String, Value>| {
         get_image_metadata(&s, a)
     });
+    let s = shared_for_hash;
+    tera.register_function("resize_image", move |a: &HashMap<String, Value>| {
+        resize_image(&s, a)
+    });
+}
+
+/// `resize_image(path, width?, height?, op = "fill", format = "auto", quality?, speed?)`, as
+/// Zola (see `resize`): the image is found where `get_image_metadata` looks, and made after
+/// rendering.
+fn resize_image(shared: &Shared, args: &HashMap<String, Value>) -> Result<Value> {
+    let path = arg_str(args, "path", "resize_image")?;
+    let width = opt_uint(args, "width", "resize_image")?;
+    let height = opt_uint(args, "height", "resize_image")?;
+    let op = opt_str(args, "op").unwrap_or("fill");
+    let format = opt_str(args, "format").unwrap_or("auto");
+    let quality = opt_uint(args, "quality", "resize_image")?;
+    let speed = opt_uint(args, "speed", "resize_image")?;
+    let small = |v: Option<u32>, name: &str| -> Result<Option<u8>> {
+        v.map(|n| {
+            u8::try_from(n)
+                .map_err(|_| Error::msg(format!("`resize_image`: `{name}` must be a number")))
+        })
+        .transpose()
+    };
+    let (quality, speed) = (small(quality, "quality")?, small(speed, "speed")?);
+    let op = super::resize::ResizeOperation::from_args(op, width, height)
+        .map_err(|e| Error::msg(format!("`resize_image`: {e}")))?;
+    let Some(file) = site_file(shared, path) else {
+        return Err(Error::msg(format!(
+            "`resize_image`: Cannot find file: {path}"
+        )));
+    };
+    let unified = match path.strip_prefix("@/") {
+        Some(rest) => format!("content/{rest}"),
+        None => path.trim_start_matches('/').to_string(),
+    };
+    let base = shared
+        .site
+        .config
+        .permalink(&format!("{}/", super::resize::RESIZED_SUBDIR));
+    shared
+        .images
+        .enqueue(
+            op,
+            &unified,
+            &file,
+            &super::resize::Wanted {
+                format,
+                quality,
+                speed,
+            },
+            &base,
+        )
+        .map_err(|e| Error::msg(format!("`resize_image`: {e}")))
+}
+
+/// An optional non-negative integer argument.
+fn opt_uint(args: &HashMap<String, Value>, name: &str, f: &str) -> Result<Option<u32>> {
+    match args.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => v
+            .as_u64()
+            .and_then(|n| u32::try_from(n).ok())
+            .map(Some)
+            .ok_or_else(|| {
+                Error::msg(format!(
+                    "`{f}`: `{name}` must be a non-negative integer, got {v}"
+                ))
+            }),
+    }
 }
 
 /// `get_image_metadata(path, allow_missing = false)`, as Zola (see `images`).
@@ -236,7 +306,7 @@ fn cached_hash(shared: &Shared, path: &str) -> Option<String> {
     }
     let config = &shared.site.config;
     let root = &shared.site.root;
-    let h = file_hash(root, config.theme.as_deref(), &config.output_dir, path).or_else(|| {
+    let h = file_hash(shared, path).or_else(|| {
         let css = crate::output::sass::compiled(root, config, path.trim_start_matches('/'))?;
         let d = Sha256::digest(css.as_bytes());
         Some(d[..10].iter().map(|b| format!("{b:02x}")).collect())
@@ -248,8 +318,8 @@ fn cached_hash(shared: &Shared, path: &str) -> Option<String> {
 }
 
 /// Hash of a file for cache-busting URLs (see `find_site_file`).
-fn file_hash(root: &Path, theme: Option<&str>, output_dir: &Path, path: &str) -> Option<String> {
-    let file = find_site_file(root, theme, output_dir, path.trim_start_matches('/'))?;
+fn file_hash(shared: &Shared, path: &str) -> Option<String> {
+    let file = find_site_file(shared, path.trim_start_matches('/'))?;
     let bytes = std::fs::read(file).ok()?;
     let d = Sha256::digest(&bytes);
     Some(d[..10].iter().map(|b| format!("{b:02x}")).collect())
@@ -261,38 +331,46 @@ fn site_file(shared: &Shared, path: &str) -> Option<PathBuf> {
         Some(rest) => format!("content/{rest}"),
         None => path.trim_start_matches('/').to_string(),
     };
-    let config = &shared.site.config;
-    find_site_file(
-        &shared.site.root,
-        config.theme.as_deref(),
-        &config.output_dir,
-        &rel,
-    )
+    find_site_file(shared, &rel)
 }
 
 /// A file named relative to the site, found where Zola looks: the site folder itself, then
-/// `static/`, `content/`, the theme's `static/` and the output folder. (Zola looks in the
-/// output before the theme; a previous build's copy there may be stale, so sprout reads the
-/// theme's file, which is the one this build writes.)
-fn find_site_file(
-    root: &Path,
-    theme: Option<&str>,
-    output_dir: &Path,
-    rel: &str,
-) -> Option<PathBuf> {
+/// `static/`, `content/`, the output folder and the theme's `static/`. Zola copies colocated
+/// files into the output before it renders the page or section that owns them, so a template
+/// finds them there (`ca/archive/card.jpg`); sprout looks them up where this build writes
+/// them rather than in a previous build's output. (A previous build's output on disk, last:
+/// it may be stale, so the theme's file, which this build writes, comes before it.)
+fn find_site_file(shared: &Shared, rel: &str) -> Option<PathBuf> {
     if rel.split('/').any(|c| c == "..") {
         return None;
     }
-    let mut candidates = vec![
+    let root = &shared.site.root;
+    let config = &shared.site.config;
+    let on_disk = [
         root.join(rel),
         root.join("static").join(rel),
         root.join("content").join(rel),
     ];
-    if let Some(t) = theme {
-        candidates.push(root.join("themes").join(t).join("static").join(rel));
+    if let Some(p) = on_disk.into_iter().find(|p| p.is_file()) {
+        return Some(p);
     }
-    candidates.push(root.join(output_dir).join(rel));
-    candidates.into_iter().find(|p| p.is_file())
+    let colocated = shared.colocated.get_or_init(|| {
+        shared
+            .site
+            .colocated_outputs()
+            .into_iter()
+            .map(|(k, f)| (k, f.to_path_buf()))
+            .collect()
+    });
+    if let Some(f) = colocated.get(rel.trim_end_matches('/')) {
+        return Some(f.clone());
+    }
+    let mut rest = Vec::new();
+    if let Some(t) = config.theme.as_deref() {
+        rest.push(root.join("themes").join(t).join("static").join(rel));
+    }
+    rest.push(root.join(&config.output_dir).join(rel));
+    rest.into_iter().find(|p| p.is_file())
 }
 
 /// `get_page(path, lang?, metadata_only?)`: like `get_section`, sprout also takes

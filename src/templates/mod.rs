@@ -8,6 +8,7 @@ mod functions;
 mod images;
 mod indicators;
 pub mod qr;
+pub mod resize;
 pub mod values;
 
 pub use functions::parse_data;
@@ -48,16 +49,27 @@ pub struct Shared {
     pub data_cache: Mutex<HashMap<(PathBuf, String), Value>>,
     /// Cache-busting hashes of static files, computed once per build, not once per page.
     pub hash_cache: Mutex<HashMap<String, Option<String>>>,
+    /// `resize_image` calls, shared by shortcodes and page templates, made after rendering.
+    pub images: Arc<resize::ImageQueue>,
+    /// Colocated files by the path this build writes them to (see `find_site_file`).
+    pub colocated: std::sync::OnceLock<HashMap<String, PathBuf>>,
 }
 
 impl Shared {
-    pub fn new(site: Arc<Site>, values: Arc<Values>, indicators: Arc<Directory>) -> Shared {
+    pub fn new(
+        site: Arc<Site>,
+        values: Arc<Values>,
+        indicators: Arc<Directory>,
+        images: Arc<resize::ImageQueue>,
+    ) -> Shared {
         Shared {
             site,
             values,
             indicators,
             data_cache: Default::default(),
             hash_cache: Default::default(),
+            images,
+            colocated: Default::default(),
         }
     }
 }
@@ -87,6 +99,14 @@ impl Templates {
                 ));
             }
             collect(&dir, root, &mut files, &mut problems);
+            // As Zola (`rewrite_theme_paths`): each theme template is also loaded as
+            // `<theme>/templates/<name>`, so a site template that replaces one can still
+            // extend it (`{% extends "hyde/templates/index.html" %}`).
+            let aliases: Vec<(String, (String, PathBuf))> = files
+                .iter()
+                .map(|(name, file)| (format!("{theme}/templates/{name}"), file.clone()))
+                .collect();
+            files.extend(aliases);
         }
         collect(&root.join("templates"), root, &mut files, &mut problems);
         let mut tera = Tera::default();

@@ -443,8 +443,10 @@ impl<'a> ConfigValue<'a> {
                 .collect(),
             generate_feeds: language.generate_feeds,
             generate_feed: language.generate_feeds,
+            // As Zola (`Config::serialize`): `config.search` is the top-level `[search]` in
+            // every language, whatever a `[languages.x]` table sets.
             search: SearchValue {
-                index_format: language.search.index_format,
+                index_format: config.default_lang().search.index_format,
             },
             exclude_paginated_pages_in_sitemap: config.exclude_paginated_pages_in_sitemap,
             feed_filenames: &language.feed_filenames,

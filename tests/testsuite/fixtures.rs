@@ -1197,3 +1197,100 @@ fn page_one_of_a_section_named_with_a_number_redirects_to_the_section() {
         Some("https://example.org/2/")
     );
 }
+
+#[test]
+fn a_site_template_extends_the_theme_template_it_replaces() {
+    // As Zola: theme templates are also loaded as `<theme>/templates/<name>`.
+    let site = Site::build("theme-extends");
+    assert_eq!(site.field("index.html", "from"), "site over theme");
+}
+
+#[test]
+fn extra_grammars_and_themes_are_loaded_from_the_site_folder() {
+    // As Zola's `Highlighting::init`: the paths are relative to the site folder, and the
+    // theme named in `theme` may be one of `extra_themes`.
+    let site = Site::build("highlight-extras");
+    let html = site.read("index.html").to_lowercase();
+    assert!(
+        html.contains("#fafafa"),
+        "the extra theme's background: {html}"
+    );
+    assert!(
+        html.contains("#ab1234") && html.contains(">frob</span>"),
+        "the extra grammar's keyword in the extra theme's colour: {html}"
+    );
+}
+
+#[test]
+fn config_search_is_the_top_level_search_table_in_every_language() {
+    // As Zola's `Config::serialize`: a `[languages.fr]` table without `search` does not
+    // give French templates the default `[search]` settings.
+    let site = Site::build("search-config");
+    assert_eq!(site.field("index.html", "format"), "elasticlunr_json");
+    assert_eq!(site.field("fr/index.html", "format"), "elasticlunr_json");
+}
+
+#[test]
+fn templates_find_colocated_files_where_the_build_writes_them() {
+    // Zola copies a section's colocated files into the output before rendering it, and looks
+    // there: `fr/blog/card.png` exists only as the French section's copy of `blog/card.png`.
+    let site = Site::build("colocated-lookup");
+    for (page, prefix) in [("blog/index.html", ""), ("fr/blog/index.html", "fr/")] {
+        assert_eq!(site.field(page, "size"), "30x30");
+        assert_eq!(
+            site.field(page, "url"),
+            format!("https://example.org/{prefix}blog/card.png?h=715cdec9e3d3cc23b664")
+        );
+    }
+    assert!(site.exists("fr/blog/card.png"));
+}
+
+#[test]
+fn resize_image_gives_zola_names_and_sizes() {
+    // URLs, sizes and file names as Zola 0.22 gives them for these calls (the hash covers
+    // the path as written, the operation and the format).
+    let site = Site::build("resize-image");
+    let base = "https://example.org/processed_images";
+    assert_eq!(
+        site.field("index.html", "fit-width"),
+        format!(
+            "{base}/stripes.3f3c483ad6a7ffda.png static/processed_images/stripes.3f3c483ad6a7ffda.png 10x5 of 40x20"
+        )
+    );
+    assert_eq!(
+        site.field("index.html", "fit"),
+        format!("{base}/stripes.c2dfcdac8f3bf086.png 40x20")
+    );
+    assert_eq!(
+        site.field("index.html", "scale"),
+        format!("{base}/stripes.408fb5fb9bc36dbf.webp 8x8")
+    );
+    // From a shortcode in the Markdown, with `@/`, filled and cropped to 10x5 as a JPEG.
+    assert!(
+        site.read("index.html")
+            .contains("processed_images&#x2F;square.7fcb8bf5aad0c820.jpg"),
+        "{}",
+        site.read("index.html")
+    );
+    let made = |name: &str| site.bytes(&format!("processed_images/{name}"));
+    assert!(made("stripes.3f3c483ad6a7ffda.png").starts_with(b"\x89PNG"));
+    assert!(made("square.7fcb8bf5aad0c820.jpg").starts_with(&[0xff, 0xd8]));
+    assert!(made("stripes.408fb5fb9bc36dbf.webp").starts_with(b"RIFF"));
+    let size = imagesize::blob_size(&made("square.7fcb8bf5aad0c820.jpg")).unwrap();
+    assert_eq!((size.width, size.height), (10, 5));
+}
+
+#[test]
+fn resize_image_replaces_copies_a_zola_build_left_in_static() {
+    // Zola writes processed images into `static/processed_images/`; a site built with Zola
+    // before still builds, with the image made now.
+    let dir = copy_fixture("resize-image");
+    let stale = dir.path().join("static/processed_images");
+    fs::create_dir_all(&stale).unwrap();
+    fs::write(stale.join("stripes.3f3c483ad6a7ffda.png"), b"old").unwrap();
+    let site = Site::build_root(dir.path(), |_| {});
+    assert!(
+        site.bytes("processed_images/stripes.3f3c483ad6a7ffda.png")
+            .starts_with(b"\x89PNG")
+    );
+}
