@@ -4,7 +4,7 @@
 pub mod highlighting;
 pub mod keys;
 pub mod limits;
-mod locate;
+pub(crate) mod locate;
 pub mod strict;
 
 use std::collections::BTreeMap;

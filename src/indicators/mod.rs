@@ -94,12 +94,12 @@ impl Layout {
 #[derive(Debug, Clone, Default)]
 pub struct Directory {
     pub layout: Layout,
-    pub entries: Vec<Entry>,
+    pub entries: Vec<Target>,
 }
 
 /// One target as `get_indicators` lists it.
 #[derive(Debug, Clone)]
-pub struct Entry {
+pub struct Target {
     pub id: String,
     pub domain: String,
     pub anchor: String,

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use super::{
     Data, Directory, INDICATORS_FILE, Indicator, Layout, OBSERVATIONS_FILE, Observation, read_text,
 };
+use crate::config::locate::{Step, position};
 use crate::config::strict::{Origin, from_toml};
 use crate::content::{PageId, RenderedSite, Site};
 use crate::diagnostics::{Diagnostic, Diagnostics, line_col};
@@ -50,7 +51,7 @@ impl Raw {
             .iter()
             .map(|s| {
                 let i = s.get_ref();
-                super::Entry {
+                super::Target {
                     id: i.id.clone(),
                     domain: i.domain.clone(),
                     anchor: i.anchor.clone(),
@@ -96,11 +97,7 @@ fn is_slug(s: &str) -> bool {
 fn check_layout(text: &str, layout: &Layout) -> Diagnostics {
     let mut problems = Diagnostics::default();
     let mut err = |key: &str, message: String| {
-        let at = text
-            .match_indices(key)
-            .find(|(i, _)| *i == 0 || text[..*i].ends_with('\n'))
-            .map_or(0, |(i, _)| i);
-        let (l, c) = line_col(text, at);
+        let (l, c) = position(text, &[Step::Key(key)]).unwrap_or((1, 1));
         problems
             .push(Diagnostic::error(INDICATORS_FILE, format!("field `{key}`: {message}")).at(l, c));
     };

@@ -314,7 +314,7 @@ impl Renderer for ShortcodeRenderer<'_> {
         if let Some(b) = body {
             ctx.insert("body", b);
         }
-        depth::guarded(|| self.tera.render(&file, &ctx))
+        Templates::render(self.tera, &file, &ctx)
             .map(|s| s.trim_end().to_string() + "\n")
             .map(|s| {
                 if body.is_none() {
@@ -330,7 +330,7 @@ impl Renderer for ShortcodeRenderer<'_> {
         let mut ctx = self.context().clone();
         ctx.insert("id", id);
         ctx.insert("level", &level);
-        depth::guarded(|| self.tera.render("anchor-link.html", &ctx))
+        Templates::render(self.tera, "anchor-link.html", &ctx)
             .map(|s| s.trim().to_string())
             .map_err(|e| error_chain(&e))
     }
