@@ -19,6 +19,7 @@ random generator: the same arguments always give the same bytes.
 
 import argparse
 import hashlib
+import json
 import random
 import re
 from pathlib import Path
@@ -189,15 +190,22 @@ def body(rng, pool, sec, n, heading_words, per_section):
     return "\n".join(out)
 
 
+def source_hash(title, body):
+    """sprout's `source_hash` (src/content/translations.rs): SHA-256 of the source's translatable
+    front matter and body as compact JSON with sorted keys, first 8 bytes in hex."""
+    canonical = {"body": body.replace("\r\n", "\n").strip(), "description": title, "extra": {}, "title": title}
+    text = json.dumps(canonical, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return hashlib.sha256(text.strip().encode()).hexdigest()[:16]
+
+
 def front(title, weight, date=None, source=None):
     """TOML front matter; a translation records its source's hash as sprout's `sprout stamp`
-    does, so the build has no translation report to print."""
+    does (`source` is the source's title and body), so the build has no translation report."""
     lines = ["+++", f'title = "{title}"', f'description = "{title}"', f"weight = {weight}"]
     if date:
         lines.append(f"date = {date}")
     if source is not None:
-        digest = hashlib.sha256(source.replace("\r\n", "\n").strip().encode()).hexdigest()[:16]
-        lines += ["[extra]", f'source_hash = "{digest}"']
+        lines += ["[extra]", f'source_hash = "{source_hash(*source)}"']
     return "\n".join(lines + ["+++", ""])
 
 
@@ -215,7 +223,7 @@ def write_site(out, pages, sections, search):
     content = out / "content"
     content.mkdir(exist_ok=True)
     (content / "_index.md").write_text(front("首页", 0) + "合成站点。\n", encoding="utf-8")
-    home_en = front("Home", 0, source="合成站点。\n") + "A synthetic site.\n"
+    home_en = front("Home", 0, source=("首页", "合成站点。\n")) + "A synthetic site.\n"
     (content / "_index.en.md").write_text(home_en, encoding="utf-8")
     entries = max(1, pages // 2)
     sections = max(1, min(sections, entries))
@@ -225,7 +233,7 @@ def write_site(out, pages, sections, search):
         d = content / f"section-{s}"
         d.mkdir(exist_ok=True)
         paginate = "paginate_by = 20\n" if s == 1 and per_section > 200 else ""
-        for name, title, source in (("_index.md", f"第{s}部分", None), ("_index.en.md", f"Part {s}", "")):
+        for name, title, source in (("_index.md", f"第{s}部分", None), ("_index.en.md", f"Part {s}", (f"第{s}部分", ""))):
             fm = front(title, s, source=source)
             fm = fm.replace("+++\n", "+++\nsort_by = \"weight\"\n" + paginate, 1)
             (d / name).write_text(fm + "\n", encoding="utf-8")
@@ -237,7 +245,7 @@ def write_site(out, pages, sections, search):
             zh_body = body(rng, zh, s, m, ["目标", "措施", "指标"], per_section).replace("{lang}", "")
             en_body = body(rng, en, s, m, ["Goal", "Measures", "Targets"], per_section).replace("{lang}", ".en")
             (d / f"page-{m}.md").write_text(front(f"第{s}部分第{m}页", m, date) + zh_body, encoding="utf-8")
-            en_front = front(f"Part {s} page {m}", m, date, source=zh_body)
+            en_front = front(f"Part {s} page {m}", m, date, source=(f"第{s}部分第{m}页", zh_body))
             (d / f"page-{m}.en.md").write_text(en_front + en_body, encoding="utf-8")
 
 
@@ -256,7 +264,7 @@ def write_huge_page(out, megabytes, search):
     (out / "content/section-1/page-1.md").write_text(front("大页面", 1, "2024-01-01") + body, encoding="utf-8")
     en = out / "content/section-1/page-1.en.md"
     en_body = en.read_text(encoding="utf-8").split("+++\n", 2)[2]
-    en.write_text(front("Huge page", 1, "2024-01-01", source=body) + en_body, encoding="utf-8")
+    en.write_text(front("Huge page", 1, "2024-01-01", source=("大页面", body)) + en_body, encoding="utf-8")
 
 
 def main():
