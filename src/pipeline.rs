@@ -79,14 +79,29 @@ pub struct Built {
     /// Warnings, and in `check` mode also the errors that did not stop the build.
     pub findings: Vec<Diagnostic>,
     pub translations: translations::Report,
-    pub timings: Vec<(&'static str, Duration)>,
+    pub timings: Vec<Timing>,
     pub config: Config,
     /// The search index still to build, with `SearchStep::Deferred`.
     pub pending_search: Option<search::Pending>,
 }
 
+/// How long a step took, and the process's resident memory after it (Linux), for `--timings`.
+#[derive(Debug, Clone, Copy)]
+pub struct Timing {
+    pub step: &'static str,
+    pub took: Duration,
+    pub resident_kb: Option<u64>,
+}
+
+/// The process's resident memory in KiB, from `/proc/self/status` (`None` elsewhere).
+pub fn resident_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
 struct Steps {
-    timings: Vec<(&'static str, Duration)>,
+    timings: Vec<Timing>,
     cancel: Cancel,
 }
 
@@ -105,7 +120,11 @@ impl Steps {
     fn run<T>(&mut self, name: &'static str, f: impl FnOnce() -> T) -> T {
         let start = Instant::now();
         let out = f();
-        self.timings.push((name, start.elapsed()));
+        self.timings.push(Timing {
+            step: name,
+            took: start.elapsed(),
+            resident_kb: resident_kb(),
+        });
         out
     }
 }
@@ -205,14 +224,6 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildFailed> {
     steps.run("headers", || headers::add(&config, &mut output));
     findings.extend(output.take_problems());
     let sources = sources(&site, &virtuals);
-    // Before anything reads the pages as trees (links, search, minify): a page past a limit
-    // stops the build here, in `check` mode too.
-    let too_big = steps.run("limits", || {
-        crate::passes::limits::check_output(&output, &config.limits, &sources)
-    });
-    if !too_big.is_empty() {
-        return Err(failed(too_big.into_iter().collect()));
-    }
     // Zola's index comes from the Markdown, and templates link to its files: it is written
     // before the link check. Pagefind indexes the final pages, after it.
     let engine = config.default_lang().search.engine;
@@ -223,7 +234,18 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildFailed> {
             })
             .map_err(failed)?;
     }
-    findings.extend(steps.run("links", || links::check(&output, &config, &sources)));
+    // One streaming pass over every page feeds both the limits and the link check. A page past
+    // a limit stops the build here, in `check` mode too, before anything reads the pages as
+    // trees (Pagefind, minify).
+    let scans = steps.run("scan", || links::scan_all(&output));
+    let too_big = steps.run("limits", || {
+        crate::passes::limits::check_output(&output, &scans, &config.limits, &sources)
+    });
+    if !too_big.is_empty() {
+        return Err(failed(too_big.into_iter().collect()));
+    }
+    findings.extend(steps.run("links", || links::check(&scans, &output, &config, &sources)));
+    drop(scans);
     if opts.mode != Mode::Check && findings.iter().any(Diagnostic::is_error) {
         return Err(failed(findings.into_iter().collect()));
     }

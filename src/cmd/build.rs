@@ -23,14 +23,19 @@ pub fn run(opts: &BuildOptions, timings: bool) -> Result<bool> {
     let write = Instant::now();
     built.output.write_atomic(&built.output_dir)?;
     if timings {
-        for (step, d) in &built.timings {
-            eprintln!("{step:>16}: {:>7.1} ms", d.as_secs_f64() * 1000.0);
+        let line = |step: &str, took: Duration, kb: Option<u64>| {
+            let memory = kb.map_or(String::new(), |kb| {
+                format!("  {:>6} MB resident", kb / 1024)
+            });
+            eprintln!(
+                "{step:>16}: {:>7.1} ms{memory}",
+                took.as_secs_f64() * 1000.0
+            );
+        };
+        for t in &built.timings {
+            line(t.step, t.took, t.resident_kb);
         }
-        eprintln!(
-            "{:>16}: {:>7.1} ms",
-            "write",
-            write.elapsed().as_secs_f64() * 1000.0
-        );
+        line("write", write.elapsed(), crate::pipeline::resident_kb());
     }
     if built.translations.problems().next().is_some() {
         eprintln!("{}", built.translations);

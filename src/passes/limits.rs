@@ -2,68 +2,36 @@
 //! page's elements nest and how big it is. Past a limit the build stops with an error naming
 //! the file and the knob.
 
-use std::cell::Cell;
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::rc::Rc;
 
 use crate::config::limits::{Limits, raise};
 use crate::diagnostics::Diagnostic;
 use crate::output::Output;
-use lol_html::{RewriteStrSettings, element};
-use rayon::prelude::*;
+use crate::passes::links::Scans;
 
 /// Elements whose end tag HTML lets a page leave out (`<li>` before the next `<li>`): they are
 /// not counted, so a page that omits them is not measured as deeper than it is.
-const OPTIONAL_END: &[&str] = &[
+pub const OPTIONAL_END: &[&str] = &[
     "li", "p", "dt", "dd", "option", "optgroup", "tr", "td", "th", "thead", "tbody", "tfoot",
     "colgroup", "caption", "rt", "rp", "html", "head", "body",
 ];
 
-/// How deeply the elements of an HTML page nest. Streaming (lol_html) and iterative, so a page
-/// of any depth is measured without recursion; void elements and those in `OPTIONAL_END` do
-/// not count.
-pub fn html_depth(html: &str) -> usize {
-    let depth = Rc::new(Cell::new(0usize));
-    let max = Rc::new(Cell::new(0usize));
-    let (d, m) = (depth.clone(), max.clone());
-    let settings = RewriteStrSettings::new().append_element_content_handler(element!("*", |el| {
-        if OPTIONAL_END.contains(&el.tag_name().as_str()) {
-            return Ok(());
-        }
-        let Some(handlers) = el.end_tag_handlers() else {
-            return Ok(());
-        };
-        d.set(d.get() + 1);
-        m.set(m.get().max(d.get()));
-        let d2 = d.clone();
-        let on_end: lol_html::EndTagHandler<'static> = Box::new(move |_end| {
-            d2.set(d2.get().saturating_sub(1));
-            Ok(())
-        });
-        handlers.push(on_end);
-        Ok(())
-    }));
-    // lol_html only fails on its own memory limit, which is unset; an unreadable page has no
-    // depth to report and the HTML checks report it.
-    let _ = lol_html::rewrite_str(html, settings);
-    max.get()
-}
-
-/// Check every rendered HTML page of `output` against the output limits. `sources` names the
-/// content file behind each page, so the error points at a file the author edits.
+/// Check every rendered HTML page of `output` against the output limits, with the depths the
+/// page scan measured (`links::scan_all`). `sources` names the content file behind each page,
+/// so the error points at a file the author edits.
 pub fn check_output(
     output: &Output,
+    scans: &Scans,
     limits: &Limits,
     sources: &HashMap<String, PathBuf>,
 ) -> Vec<Diagnostic> {
-    let pages: Vec<(&str, &str)> = output.html().collect();
-    let mut found: Vec<Diagnostic> = pages
-        .par_iter()
+    let mut found: Vec<Diagnostic> = output
+        .html()
         .filter_map(|(file, html)| {
             let source = || {
                 sources
-                    .get(*file)
+                    .get(file)
                     .cloned()
                     .unwrap_or_else(|| PathBuf::from(format!("public/{file}")))
             };
@@ -77,7 +45,7 @@ pub fn check_output(
                     ),
                 ));
             }
-            let depth = html_depth(html);
+            let depth = scans.get(file)?.as_ref().ok()?.depth;
             (depth > limits.max_nesting).then(|| {
                 Diagnostic::error(
                     source(),
@@ -97,6 +65,11 @@ pub fn check_output(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::passes::links::{scan, scan_all};
+
+    fn html_depth(html: &str) -> usize {
+        scan(html).unwrap().depth
+    }
 
     #[test]
     fn depth_counts_open_elements_not_void_ones() {
@@ -126,7 +99,7 @@ mod tests {
             ..Limits::default()
         };
         let sources = HashMap::from([("deep/index.html".to_string(), "content/deep.md".into())]);
-        let found = check_output(&output, &limits, &sources);
+        let found = check_output(&output, &scan_all(&output), &limits, &sources);
         assert_eq!(found.len(), 2);
         let deep = found
             .iter()

@@ -1,11 +1,12 @@
 //! Checking the built site before it is written: every internal link and fragment resolves,
 //! every image has alt text. Reads `&Output`, reports every finding.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
+use std::rc::Rc;
 
-use lol_html::{RewriteStrSettings, element};
+use lol_html::{HtmlRewriter, Settings, element};
 use rayon::prelude::*;
 
 use crate::config::Config;
@@ -13,18 +14,50 @@ use crate::diagnostics::Diagnostic;
 use crate::output::{Output, file_for};
 use crate::passes::urls::{self, Link, decode};
 
-/// Links and ids of one HTML page.
+/// Links, ids and nesting depth of one HTML page.
 #[derive(Debug, Default, Clone)]
 pub struct Scan {
     pub ids: HashSet<String>,
     pub links: Vec<String>,
     pub images_without_alt: Vec<String>,
+    /// How deeply the page's elements nest (see `limits::OPTIONAL_END`).
+    pub depth: usize,
 }
 
-/// Collect ids, link targets and alt-less images of a page; `Err` when lol_html cannot read it.
+/// Every HTML page of `output` scanned once, in parallel: what the limits and the link check
+/// read. A page lol_html cannot read maps to the reason.
+pub type Scans<'a> = HashMap<&'a str, Result<Scan, String>>;
+
+/// Scan every HTML page of `output`.
+pub fn scan_all(output: &Output) -> Scans<'_> {
+    let pages: Vec<(&str, &str)> = output.html().collect();
+    pages.par_iter().map(|(p, h)| (*p, scan(h))).collect()
+}
+
+/// Collect ids, link targets, alt-less images and the nesting depth of a page in one streaming
+/// pass (no recursion, so a page of any depth is measured); `Err` when lol_html cannot read it.
 pub fn scan(html: &str) -> Result<Scan, String> {
     let scan = RefCell::new(Scan::default());
-    let settings = RewriteStrSettings::new()
+    let depth = Rc::new(Cell::new(0usize));
+    let settings = Settings::new()
+        .append_element_content_handler(element!("*", |el| {
+            if crate::passes::limits::OPTIONAL_END.contains(&el.tag_name().as_str()) {
+                return Ok(());
+            }
+            let Some(handlers) = el.end_tag_handlers() else {
+                return Ok(());
+            };
+            depth.set(depth.get() + 1);
+            let mut s = scan.borrow_mut();
+            s.depth = s.depth.max(depth.get());
+            let d = depth.clone();
+            let on_end: lol_html::EndTagHandler<'static> = Box::new(move |_end| {
+                d.set(d.get().saturating_sub(1));
+                Ok(())
+            });
+            handlers.push(on_end);
+            Ok(())
+        }))
         .append_element_content_handler(element!("[id]", |el| {
             if let Some(id) = el.get_attribute("id") {
                 scan.borrow_mut().ids.insert(decode(&id));
@@ -60,21 +93,24 @@ pub fn scan(html: &str) -> Result<Scan, String> {
             }
             Ok(())
         }));
-    lol_html::rewrite_str(html, settings).map_err(|e| e.to_string())?;
+    // Only the handlers' findings are wanted: the rewritten page goes nowhere.
+    let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
+    rewriter
+        .write(html.as_bytes())
+        .and_then(|()| rewriter.end())
+        .map_err(|e| e.to_string())?;
     Ok(scan.into_inner())
 }
 
 /// Check every page of `output`. `sources` maps output files to the content that made them.
 pub fn check(
+    scanned: &Scans,
     output: &Output,
     config: &Config,
     sources: &HashMap<String, PathBuf>,
 ) -> Vec<Diagnostic> {
-    let pages: Vec<(&str, &str)> = output.html().collect();
-    let scanned: Vec<(&str, Result<Scan, String>)> =
-        pages.par_iter().map(|(p, h)| (*p, scan(h))).collect();
     let mut unreadable = Vec::new();
-    let mut scans: HashMap<&str, Scan> = HashMap::new();
+    let mut scans: HashMap<&str, &Scan> = HashMap::new();
     for (file, result) in scanned {
         match result {
             Ok(s) => {
@@ -119,7 +155,7 @@ fn check_link(
     link: &str,
     page_file: &str,
     output: &Output,
-    scans: &HashMap<&str, Scan>,
+    scans: &HashMap<&str, &Scan>,
     config: &Config,
     base_path: &str,
 ) -> Option<String> {
@@ -194,7 +230,13 @@ mod tests {
 
     #[test]
     fn finds_broken_links_fragments_and_missing_alt() {
-        let found = check(&site(), &config("https://x.org"), &HashMap::new());
+        let site = site();
+        let found = check(
+            &scan_all(&site),
+            &site,
+            &config("https://x.org"),
+            &HashMap::new(),
+        );
         let msgs: Vec<String> = found.iter().map(|d| d.message.clone()).collect();
         assert_eq!(found.len(), 3, "{msgs:#?}");
         assert!(msgs.iter().any(|m| m.contains("/missing/")));
@@ -219,7 +261,7 @@ mod tests {
             "a.md",
         );
         o.insert_text("a.png", String::new(), "a.png");
-        let found = check(&o, &config("https://x.org"), &HashMap::new());
+        let found = check(&scan_all(&o), &o, &config("https://x.org"), &HashMap::new());
         let msgs: Vec<String> = found.iter().map(|d| d.message.clone()).collect();
         for missing in [
             "/clip.mp4",

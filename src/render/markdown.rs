@@ -173,8 +173,8 @@ fn render_one(
                     )]
                 })?,
                 links: md.internal_links.iter().map(|l| l.target.clone()).collect(),
-                content: md.html,
-                summary: md.summary,
+                content: super::exact(md.html),
+                summary: md.summary.map(super::exact),
                 toc: md.toc,
             },
             item,
