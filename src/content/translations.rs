@@ -100,12 +100,15 @@ pub fn source_hash(front: &Translatable, body: &str) -> String {
     if let Value::Object(m) = &mut extra {
         m.remove("source_hash");
     }
-    let canonical = serde_json::json!({
+    let mut canonical = serde_json::json!({
         "title": front.title,
         "description": front.description,
         "extra": extra,
         "body": body.replace("\r\n", "\n").trim(),
     });
+    // Keys in sorted order at every level, whatever order the file wrote them in: templates
+    // see `extra` in file order (Zola's `preserve_order`), the hash must not.
+    canonical.sort_all_objects();
     super::load::hash(&canonical.to_string())
 }
 
@@ -328,6 +331,18 @@ mod tests {
         assert_eq!(
             base,
             source_hash(&front(Some("阅读"), Some("说明"), &stamped), "\r\n正文\r\n")
+        );
+        // Templates see `extra` in file order; the hash does not: moving a key stamps nothing
+        // stale, and stamps made before file order was kept stay valid.
+        let a = serde_json::json!({"a": 1, "b": {"y": 2, "x": 3}});
+        let b = serde_json::json!({"b": {"x": 3, "y": 2}, "a": 1});
+        assert_eq!(
+            source_hash(&front(Some("t"), None, &a), "正文"),
+            source_hash(&front(Some("t"), None, &b), "正文")
+        );
+        assert_eq!(
+            source_hash(&front(Some("t"), None, &a), "正文"),
+            "65d5cedf468d3a69"
         );
     }
 

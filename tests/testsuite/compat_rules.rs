@@ -107,6 +107,13 @@ fn class_text(html: &str, class: &str) -> String {
 }
 
 #[test]
+fn config_tables_iterate_in_the_order_the_file_writes_them() {
+    // Zola builds Tera with `preserve_order`: a theme's `[extra.menu]` keeps its order.
+    let home = page(&built(), "index.html");
+    assert_eq!(class_text(&home, "menu"), "zebra;apple;mango;");
+}
+
+#[test]
 fn get_url_follows_zolas_rules() {
     let b = built();
     let home = page(&b, "index.html");
