@@ -639,7 +639,7 @@ impl<'s, 'a> State<'s, 'a> {
             return String::new();
         }
         let default = format!(
-            "<a class=\"zola-anchor\" href=\"#{0}\" aria-label=\"Anchor link for: {0}\">#</a>",
+            "<a class=\"zola-anchor\" href=\"#{0}\" aria-label=\"Anchor link for: {0}\">🔗</a>",
             escape_attr(id)
         );
         match self.renderer {

@@ -114,6 +114,13 @@ fn config_tables_iterate_in_the_order_the_file_writes_them() {
 }
 
 #[test]
+fn the_built_in_anchor_link_is_zolas() {
+    let html = page(&built(), "blog/calls/index.html");
+    let zola = r##"<a class="zola-anchor" href="#anchored" aria-label="Anchor link for: anchored">🔗</a>"##;
+    assert!(html.contains(zola), "{html}");
+}
+
+#[test]
 fn get_url_follows_zolas_rules() {
     let b = built();
     let home = page(&b, "index.html");
