@@ -190,14 +190,28 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildFailed> {
         .map_err(failed)?;
     let virtuals = steps.run("generated pages", || indicators::pages(&site, &data));
     let values = Arc::new(steps.run("values", || Values::new(&site, rendered)));
+    // Zola's search index comes from the Markdown and is made before the templates render, as
+    // Zola makes it, so a template can cachebust its URL. Pagefind indexes the final pages,
+    // after the link check.
+    let engine = config.default_lang().search.engine;
+    let mut early = Output::default();
+    if engine == SearchEngine::Zola {
+        steps
+            .run("search", || {
+                crate::passes::zola_search::index(&site, values.rendered(), &mut early)
+            })
+            .map_err(failed)?;
+    }
     let shared = Arc::new(Shared::new(
         site.clone(),
         values.clone(),
         directory,
         images.clone(),
     ));
+    shared.know_files(&early);
     let renderer = Renderer::new(&site, &values, &templates, &virtuals, shared);
     let mut output = steps.run("render", || renderer.render()).map_err(failed)?;
+    output.append(early);
     steps.go_on()?;
     steps.run("downloads", || {
         indicators::downloads(&site, &data, &mut output)
@@ -224,16 +238,6 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildFailed> {
     steps.run("headers", || headers::add(&config, &mut output));
     findings.extend(output.take_problems());
     let sources = sources(&site, &virtuals);
-    // Zola's index comes from the Markdown, and templates link to its files: it is written
-    // before the link check. Pagefind indexes the final pages, after it.
-    let engine = config.default_lang().search.engine;
-    if engine == SearchEngine::Zola {
-        steps
-            .run("search", || {
-                crate::passes::zola_search::index(&site, values.rendered(), &mut output)
-            })
-            .map_err(failed)?;
-    }
     // One streaming pass over every page feeds both the limits and the link check. A page past
     // a limit stops the build here, in `check` mode too, before anything reads the pages as
     // trees (Pagefind, minify).

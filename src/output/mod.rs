@@ -59,6 +59,14 @@ impl Output {
         self.files.insert(path, Entry { body, source });
     }
 
+    /// Move every file of `other` in, as `insert` would add each (collisions are problems).
+    pub fn append(&mut self, other: Output) {
+        self.problems.extend(other.problems);
+        for (path, entry) in other.files {
+            self.insert(path, entry.body, entry.source);
+        }
+    }
+
     pub fn insert_text(&mut self, path: impl AsRef<str>, text: String, source: impl Into<PathBuf>) {
         self.insert(path, Body::Bytes(text.into_bytes()), source);
     }

@@ -308,8 +308,7 @@ fn cached_hash(shared: &Shared, path: &str) -> Option<String> {
     let root = &shared.site.root;
     let h = file_hash(shared, path).or_else(|| {
         let css = crate::output::sass::compiled(root, config, path.trim_start_matches('/'))?;
-        let d = Sha256::digest(css.as_bytes());
-        Some(d[..10].iter().map(|b| format!("{b:02x}")).collect())
+        Some(content_hash(css.as_bytes()))
     });
     if let Ok(mut cache) = shared.hash_cache.lock() {
         cache.insert(path.to_string(), h.clone());
@@ -321,8 +320,13 @@ fn cached_hash(shared: &Shared, path: &str) -> Option<String> {
 fn file_hash(shared: &Shared, path: &str) -> Option<String> {
     let file = find_site_file(shared, path.trim_start_matches('/'))?;
     let bytes = std::fs::read(file).ok()?;
-    let d = Sha256::digest(&bytes);
-    Some(d[..10].iter().map(|b| format!("{b:02x}")).collect())
+    Some(content_hash(&bytes))
+}
+
+/// The cache-busting hash of a file's bytes: SHA-256, first 10 bytes in hex.
+pub(crate) fn content_hash(bytes: &[u8]) -> String {
+    let d = Sha256::digest(bytes);
+    d[..10].iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A file a template names (`@/` for `content/`), found as `find_site_file` finds it.

@@ -72,6 +72,19 @@ impl Shared {
             colocated: Default::default(),
         }
     }
+
+    /// Files this build makes before the templates render (Zola's search index), so
+    /// `get_url(..., cachebust = true)` finds them as Zola's does.
+    pub fn know_files(&self, made: &crate::output::Output) {
+        let Ok(mut cache) = self.hash_cache.lock() else {
+            return;
+        };
+        for (path, body) in made.iter() {
+            if let crate::output::Body::Bytes(bytes) = body {
+                cache.insert(path.to_string(), Some(functions::content_hash(bytes)));
+            }
+        }
+    }
 }
 
 /// All templates, parsed once; `for_language` adds the functions bound to one language.

@@ -1231,6 +1231,20 @@ fn config_search_is_the_top_level_search_table_in_every_language() {
 }
 
 #[test]
+fn a_template_can_cachebust_zolas_search_index() {
+    // Zola builds its index before rendering, so `cachebust` finds it; the hash is the one of
+    // the file this build writes.
+    use sha2::{Digest, Sha256};
+    let site = Site::build("search-config");
+    let digest = Sha256::digest(site.bytes("search_index.en.json"));
+    let hash: String = digest[..10].iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(
+        site.field("index.html", "index"),
+        format!("https://example.org/search_index.en.json?h={hash}")
+    );
+}
+
+#[test]
 fn templates_find_colocated_files_where_the_build_writes_them() {
     // Zola copies a section's colocated files into the output before rendering it, and looks
     // there: `fr/blog/card.png` exists only as the French section's copy of `blog/card.png`.
