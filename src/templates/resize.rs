@@ -5,7 +5,7 @@
 //! the format), so the URLs a template prints are Zola's. Calls are queued while pages render;
 //! [`ImageQueue::process`] makes the images afterwards, each once, in parallel.
 //!
-//! Unlike Zola: sprout does not read EXIF orientation; lossy WebP is written lossless (the
+//! Unlike Zola: lossy WebP is written lossless (the
 //! `image` crate has no lossy WebP encoder); AVIF output is not supported; processed images
 //! are not written into the site's `static/` folder, only into the output.
 
@@ -230,8 +230,29 @@ fn read_meta(file: &Path) -> Result<Meta, String> {
         reader.format().unwrap_or(F::Jpeg),
         F::Png | F::Pnm | F::Tiff | F::Tga | F::Bmp | F::Ico | F::Hdr | F::Farbfeld
     );
-    let size = reader.into_dimensions().map_err(|e| e.to_string())?;
+    let mut decoder = reader.into_decoder().map_err(|e| e.to_string())?;
+    let (w, h) = image::ImageDecoder::dimensions(&decoder);
+    // As Zola's `get_rotated_size`: sizes are those of the image as it is shown, turned by
+    // its EXIF orientation.
+    let size = if turns_sideways(orientation(&mut decoder)) {
+        (h, w)
+    } else {
+        (w, h)
+    };
     Ok(Meta { size, lossy })
+}
+
+/// The EXIF orientation a decoder reports (none when it has none or cannot read it).
+fn orientation(decoder: &mut impl image::ImageDecoder) -> image::metadata::Orientation {
+    decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms)
+}
+
+/// Whether an orientation swaps width and height.
+fn turns_sideways(o: image::metadata::Orientation) -> bool {
+    use image::metadata::Orientation::*;
+    matches!(o, Rotate90 | Rotate270 | Rotate90FlipH | Rotate270FlipH)
 }
 
 #[derive(Debug, Clone)]
@@ -330,13 +351,17 @@ impl ImageQueue {
     }
 }
 
-/// Zola's `ImageOp::perform`: decode, crop, resize (Lanczos3), encode.
+/// Zola's `ImageOp::perform`: decode, turn upright by the EXIF orientation (Zola's
+/// `fix_orientation`), crop, resize (Lanczos3), encode.
 fn perform(job: &Job) -> Result<Vec<u8>, String> {
-    let img = image::ImageReader::open(&job.input)
+    let mut decoder = image::ImageReader::open(&job.input)
         .and_then(|r| r.with_guessed_format())
         .map_err(|e| e.to_string())?
-        .decode()
+        .into_decoder()
         .map_err(|e| e.to_string())?;
+    let turn = orientation(&mut decoder);
+    let mut img = image::DynamicImage::from_decoder(decoder).map_err(|e| e.to_string())?;
+    img.apply_orientation(turn);
     let img = match job.instructions.crop {
         Some((x, y, w, h)) => img.crop_imm(x, y, w, h),
         None => img,
@@ -388,6 +413,39 @@ mod tests {
             (Some((100, 0, 200, 200)), Some((100, 100)))
         );
         assert_eq!(size(Scale(10, 30)), (None, Some((10, 30))));
+    }
+
+    /// A 40 × 20 JPEG whose EXIF says "turn 90° clockwise to show" (orientation 6).
+    fn sideways_jpeg(path: &Path) {
+        let img = image::RgbImage::from_pixel(40, 20, image::Rgb([200, 30, 30]));
+        let mut jpeg = Vec::new();
+        image::DynamicImage::ImageRgb8(img)
+            .write_to(&mut Cursor::new(&mut jpeg), image::ImageFormat::Jpeg)
+            .unwrap();
+        let exif: &[u8] = &[
+            0xFF, 0xE1, 0x00, 0x22, b'E', b'x', b'i', b'f', 0, 0, b'I', b'I', 0x2A, 0, 8, 0, 0, 0,
+            1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0,
+        ];
+        let mut out = jpeg[..2].to_vec();
+        out.extend_from_slice(exif);
+        out.extend_from_slice(&jpeg[2..]);
+        std::fs::write(path, out).unwrap();
+    }
+
+    #[test]
+    fn exif_orientation_turns_the_image_before_resizing_as_zola() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("photo.jpg");
+        sideways_jpeg(&file);
+        let meta = read_meta(&file).unwrap();
+        assert_eq!(meta.size, (20, 40), "the size as shown");
+        let job = Job {
+            input: file,
+            instructions: Instructions::new(ResizeOperation::FitWidth(10), meta.size),
+            format: Format::Png,
+        };
+        let made = image::load_from_memory(&perform(&job).unwrap()).unwrap();
+        assert_eq!((made.width(), made.height()), (10, 20));
     }
 
     #[test]
