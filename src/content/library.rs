@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
+use super::front_matter::SortBy;
 use super::sorting::sort_pages;
 use super::{ItemRef, SectionId, Site, taxonomies};
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -107,12 +108,14 @@ fn tree(site: &mut Site) {
     }
 }
 
-/// Sort each section's pages and set `lower`/`higher` on pages of non-transparent sections.
+/// Sort each section's pages and set `lower`/`higher` on pages of non-transparent sections
+/// that are sorted: as in Zola, `sort_by = "none"` (the default) gives pages no neighbours.
 fn order(site: &mut Site) {
     for sid in 0..site.sections.len() {
         let ids = site.sections[sid].pages.clone();
-        let (sorted, ignored) = sort_pages(&site.pages, &ids, site.sections[sid].meta.sort_by);
-        if !site.sections[sid].meta.transparent {
+        let sort_by = site.sections[sid].meta.sort_by;
+        let (sorted, ignored) = sort_pages(&site.pages, &ids, sort_by);
+        if !site.sections[sid].meta.transparent && sort_by != SortBy::None {
             for (i, pid) in sorted.iter().enumerate() {
                 // Only a page's own section decides its neighbours.
                 if site.pages[*pid].ancestors.last() != Some(&sid) {

@@ -114,6 +114,24 @@ fn config_tables_iterate_in_the_order_the_file_writes_them() {
 }
 
 #[test]
+fn only_sorted_sections_give_pages_neighbours() {
+    let b = built();
+    // blog/ is sorted by date, newest first, as Zola: Second (2024-01-03) then Calls.
+    assert_eq!(
+        class_text(&page(&b, "blog/calls/index.html"), "neighbours"),
+        "Second|"
+    );
+    assert_eq!(
+        class_text(&page(&b, "blog/second/index.html"), "neighbours"),
+        "|Calls"
+    );
+    // pages/ has no sort_by: as in Zola, no lower or higher.
+    for p in ["pages/about/index.html", "pages/archive/index.html"] {
+        assert_eq!(class_text(&page(&b, p), "neighbours"), "|", "{p}");
+    }
+}
+
+#[test]
 fn the_built_in_anchor_link_is_zolas() {
     let html = page(&built(), "blog/calls/index.html");
     let zola = r##"<a class="zola-anchor" href="#anchored" aria-label="Anchor link for: anchored">🔗</a>"##;

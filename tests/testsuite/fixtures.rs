@@ -178,11 +178,15 @@ fn minimal_output_files() {
 }
 
 #[test]
-fn minimal_builtin_404_page_links_home() {
-    // The fixture has no 404.html: the built-in one is used, and its link must be valid.
+fn minimal_builtin_404_page_says_what_zolas_says() {
+    // The fixture has no 404.html: the built-in one is used. Its text is Zola's built-in
+    // page's (title and heading "404 Not Found", nothing else), in a page that states its
+    // language.
     let site = Site::build("minimal");
     let html = site.read("404.html");
-    assert!(html.contains("404"), "{html}");
+    assert!(html.contains("<title>404 Not Found</title>"), "{html}");
+    assert!(html.contains("<h1>404 Not Found</h1>"), "{html}");
+    assert!(!html.contains("<a "), "{html}");
     assert!(html.contains("<html lang=\"en\">"), "{html}");
 }
 
