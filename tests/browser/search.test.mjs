@@ -195,6 +195,37 @@ describe("search finishes the job", () => {
     }
   });
 
+  test("a slow earlier search does not overwrite a later one's results", { timeout: 60_000 }, async () => {
+    const { page, close } = await openPage(env.browser, { width: 1280, height: 900 });
+    try {
+      // Pagefind's module, wrapped so that a search for "drowning" answers 1.5 s late.
+      const wrapper = `import * as real from "./pagefind.js?real";
+export const options = (o) => real.options(o);
+export const search = async (q, o) => {
+  const found = await real.search(q, o);
+  if (q.toLowerCase().includes("drowning")) await new Promise((ok) => setTimeout(ok, 1500));
+  return found;
+};`;
+      await page.route(
+        (url) => url.pathname.endsWith("/pagefind/pagefind.js") && !url.search.includes("real"),
+        (route) => route.fulfill({ status: 200, contentType: "text/javascript", body: wrapper }),
+      );
+      await page.goto(env.site.url("/en/search/"), { waitUntil: "load" });
+      const box = page.locator("#search-q");
+      await box.fill("drowning");
+      await box.press("Enter");
+      await box.fill("zzqxv");
+      await box.press("Enter");
+      await page.waitForFunction(() => /zzqxv/.test(document.getElementById("search-status").textContent), null, { timeout: 20_000 });
+      await page.waitForTimeout(2500); // the slow search has answered by now
+      const status = await page.locator("#search-status").textContent();
+      assert.match(status, /zzqxv/, "the status still speaks of the last query");
+      assert.equal(await page.locator("#search-results li").count(), 0, "no results of the earlier query");
+    } finally {
+      await close();
+    }
+  });
+
   test("switching language keeps the query", { timeout: 60_000 }, async () => {
     const { page, close } = await openPage(env.browser, { width: 1280, height: 900 });
     try {

@@ -146,7 +146,12 @@
 
   // Ranked by Pagefind, kept only where the words appear as typed (手足口病 must not match every
   // page with 口 in it); when none do, the pages with some of the words are shown apart.
+  // Each search has a number; a slower earlier search that finishes later shows nothing.
+  let runs = 0;
+
   function run(q) {
+    const mine = ++runs;
+    const latest = () => mine === runs;
     q = (q || "").trim();
     list.textContent = "";
     partial.hidden = true;
@@ -159,6 +164,7 @@
     load()
       .then((pf) => Promise.all([pf.search(q), pf.search(phrase)]))
       .then((found) => {
+        if (!latest()) { return; }
         const exact = {};
         found[1].results.forEach((r) => { exact[r.id] = true; });
         const main = found[0].results.filter((r) => exact[r.id]);
@@ -170,12 +176,14 @@
         // ranked pages whose text holds every word of the query.
         const top = found[0].results.slice(0, 10);
         return Promise.all(top.map((r) => r.data())).then((data) => {
+          if (!latest()) { return; }
           const hits = top.filter((r, i) => holdsAll(data[i].content || "", q));
           if (hits.length) { return show(q, hits); }
           return show(q, []).then(() => showPartial(top.slice(0, 5)));
         });
       })
       .catch(() => {
+        if (!latest()) { return; }
         status.textContent = d.error;
         fallback.hidden = false;
       });
@@ -198,7 +206,12 @@
       return long.every((w) => t.indexOf(w) >= 0);
     }
     const t = text.toLowerCase();
-    return q.toLowerCase().split(/\s+/).every((w) => t.indexOf(w.replace(/(ing|es|ed|s)$/, "")) >= 0);
+    // An ending is dropped only from a word that keeps three letters ("s" stays "s", not "").
+    const stem = (w) => {
+      const s = w.replace(/(ing|es|ed|s)$/, "");
+      return s.length >= 3 ? s : w;
+    };
+    return q.toLowerCase().split(/\s+/).every((w) => t.indexOf(stem(w)) >= 0);
   }
 
   function showPartial(results) {
