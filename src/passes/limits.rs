@@ -10,13 +10,6 @@ use crate::diagnostics::Diagnostic;
 use crate::output::Output;
 use crate::passes::links::Scans;
 
-/// Elements whose end tag HTML lets a page leave out (`<li>` before the next `<li>`): they are
-/// not counted, so a page that omits them is not measured as deeper than it is.
-pub const OPTIONAL_END: &[&str] = &[
-    "li", "p", "dt", "dd", "option", "optgroup", "tr", "td", "th", "thead", "tbody", "tfoot",
-    "colgroup", "caption", "rt", "rp", "html", "head", "body",
-];
-
 /// Check every rendered HTML page of `output` against the output limits, with the depths the
 /// page scan measured (`links::scan_all`). `sources` names the content file behind each page,
 /// so the error points at a file the author edits.

@@ -14,13 +14,21 @@ use crate::diagnostics::Diagnostic;
 use crate::output::{Output, file_for};
 use crate::passes::urls::{self, Link, decode};
 
+/// Elements whose end tag HTML lets a page leave out (`<li>` before the next `<li>`): they are
+/// not counted, so a page that omits them is not measured as deeper than it is.
+const OPTIONAL_END: &[&str] = &[
+    "li", "p", "dt", "dd", "option", "optgroup", "tr", "td", "th", "thead", "tbody", "tfoot",
+    "colgroup", "caption", "rt", "rp", "html", "head", "body",
+];
+
 /// Links, ids and nesting depth of one HTML page.
 #[derive(Debug, Default, Clone)]
 pub struct Scan {
     pub ids: HashSet<String>,
     pub links: Vec<String>,
     pub images_without_alt: Vec<String>,
-    /// How deeply the page's elements nest (see `limits::OPTIONAL_END`).
+    /// How deeply the page's elements nest; void elements and those in `OPTIONAL_END` do not
+    /// count.
     pub depth: usize,
 }
 
@@ -41,7 +49,7 @@ pub fn scan(html: &str) -> Result<Scan, String> {
     let depth = Rc::new(Cell::new(0usize));
     let settings = Settings::new()
         .append_element_content_handler(element!("*", |el| {
-            if crate::passes::limits::OPTIONAL_END.contains(&el.tag_name().as_str()) {
+            if OPTIONAL_END.contains(&el.tag_name().as_str()) {
                 return Ok(());
             }
             let Some(handlers) = el.end_tag_handlers() else {

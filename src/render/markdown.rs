@@ -173,8 +173,8 @@ fn render_one(
                     )]
                 })?,
                 links: md.internal_links.iter().map(|l| l.target.clone()).collect(),
-                content: super::exact(md.html),
-                summary: md.summary.map(super::exact),
+                content: md.html,
+                summary: md.summary,
                 toc: md.toc,
             },
             item,

@@ -39,17 +39,6 @@ enum Job {
     Virtual(usize),
 }
 
-/// `text` in an allocation of its own length. Tera and pulldown-cmark grow their buffers by
-/// doubling, and the allocator keeps a shrunk block whole, so a kept page would hold up to
-/// twice its size until the build ends; the copy costs a memcpy.
-pub(crate) fn exact(text: String) -> String {
-    if text.capacity() - text.len() > text.len() / 8 {
-        text.as_str().to_owned()
-    } else {
-        text
-    }
-}
-
 impl<'a> Renderer<'a> {
     pub fn new(
         site: &'a Site,
@@ -88,7 +77,7 @@ impl<'a> Renderer<'a> {
         for (job, r) in jobs.iter().zip(results) {
             match r {
                 Ok((path, html)) => {
-                    output.insert_text(file_for(&path), exact(html), self.source(job));
+                    output.insert_text(file_for(&path), html, self.source(job));
                 }
                 Err(d) => problems.push(d),
             }
