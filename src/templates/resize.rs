@@ -5,9 +5,10 @@
 //! the format), so the URLs a template prints are Zola's. Calls are queued while pages render;
 //! [`ImageQueue::process`] makes the images afterwards, each once, in parallel.
 //!
-//! Unlike Zola: lossy WebP is written lossless (the
-//! `image` crate has no lossy WebP encoder); AVIF output is not supported; processed images
-//! are not written into the site's `static/` folder, only into the output.
+//! Encoders as Zola's: PNG, JPEG and AVIF (rav1e) from `image`, WebP from libwebp (lossy with
+//! a `quality`, lossless without). Unlike Zola: processed images are not written into the
+//! site's `static/` folder, only into the output, and a grey image converts to WebP (Zola's
+//! `webp::Encoder::from_image` refuses anything but RGB and RGBA).
 
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeMap, HashMap};
@@ -305,12 +306,6 @@ impl ImageQueue {
             }
         };
         let format = Format::from_args(meta.lossy, wanted.format, wanted.quality, wanted.speed)?;
-        if let Format::Avif { .. } = format {
-            return Err(
-                "AVIF output is not supported by sprout; use format=\"webp\", \"jpg\" or \"png\""
-                    .into(),
-            );
-        }
         let filename = processed_filename(input, input_src, &op, &format);
         let instructions = Instructions::new(op, meta.size);
         let (width, height) = instructions.resize.unwrap_or(meta.size);
@@ -383,14 +378,39 @@ fn perform(job: &Job) -> Result<Vec<u8>, String> {
             ))
             .map_err(|e| e.to_string())?
         }
-        Format::WebP { .. } => {
-            let rgba = image::DynamicImage::ImageRgba8(img.to_rgba8());
-            rgba.write_with_encoder(image::codecs::webp::WebPEncoder::new_lossless(&mut out))
+        Format::WebP { quality } => return Ok(webp(&img, quality)),
+        Format::Avif { quality, speed } => {
+            let encoder =
+                image::codecs::avif::AvifEncoder::new_with_speed_quality(&mut out, speed, quality);
+            eight_bit(&img)
+                .write_with_encoder(encoder)
                 .map_err(|e| e.to_string())?
         }
-        Format::Avif { .. } => return Err("AVIF output is not supported by sprout".into()),
     }
     Ok(out.into_inner())
+}
+
+/// `img` as 8-bit RGB, or RGBA when it has an alpha channel: what libwebp and rav1e take.
+fn eight_bit(img: &image::DynamicImage) -> image::DynamicImage {
+    match img {
+        image::DynamicImage::ImageRgb8(_) | image::DynamicImage::ImageRgba8(_) => img.clone(),
+        _ if img.color().has_alpha() => image::DynamicImage::ImageRgba8(img.to_rgba8()),
+        _ => image::DynamicImage::ImageRgb8(img.to_rgb8()),
+    }
+}
+
+/// Zola's WebP: libwebp, lossy at `quality` (0–100) or lossless without one.
+fn webp(img: &image::DynamicImage, quality: Option<u8>) -> Vec<u8> {
+    let img = eight_bit(img);
+    let (w, h) = (img.width(), img.height());
+    let encoder = match &img {
+        image::DynamicImage::ImageRgba8(px) => webp::Encoder::from_rgba(px.as_raw(), w, h),
+        _ => webp::Encoder::from_rgb(img.as_bytes(), w, h),
+    };
+    match quality {
+        Some(q) => encoder.encode(f32::from(q)).to_vec(),
+        None => encoder.encode_lossless().to_vec(),
+    }
 }
 
 #[cfg(test)]

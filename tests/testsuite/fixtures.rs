@@ -1299,6 +1299,33 @@ fn resize_image_gives_zola_names_and_sizes() {
 }
 
 #[test]
+fn resize_image_writes_lossy_webp_and_avif_as_zola() {
+    // Names and sizes from Zola 0.22.1 on this fixture. Zola writes WebP with a `quality`
+    // lossy (libwebp's "VP8 " chunk), without one lossless ("VP8L"), and AVIF with rav1e.
+    let site = Site::build("resize-image");
+    let base = "https://example.org/processed_images";
+    assert_eq!(
+        site.field("index.html", "lossy-webp"),
+        format!("{base}/stripes.c4c52e5a4d3e3609.webp 20x10")
+    );
+    assert_eq!(
+        site.field("index.html", "avif"),
+        format!("{base}/stripes.7b4a3f5c7f0bb8c3.avif 20x20")
+    );
+    let made = |name: &str| site.bytes(&format!("processed_images/{name}"));
+    let lossy = made("stripes.c4c52e5a4d3e3609.webp");
+    assert_eq!(&lossy[..4], b"RIFF");
+    assert_eq!(&lossy[12..16], b"VP8 ", "a WebP with quality is lossy");
+    assert_eq!(&made("stripes.408fb5fb9bc36dbf.webp")[12..16], b"VP8L");
+    let avif = made("stripes.7b4a3f5c7f0bb8c3.avif");
+    assert_eq!(&avif[4..12], b"ftypavif");
+    let size = imagesize::blob_size(&avif).unwrap();
+    assert_eq!((size.width, size.height), (20, 20));
+    let size = imagesize::blob_size(&lossy).unwrap();
+    assert_eq!((size.width, size.height), (20, 10));
+}
+
+#[test]
 fn resize_image_replaces_copies_a_zola_build_left_in_static() {
     // Zola writes processed images into `static/processed_images/`; a site built with Zola
     // before still builds, with the image made now.
