@@ -241,7 +241,9 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildFailed> {
     // One streaming pass over every page feeds both the limits and the link check. A page past
     // a limit stops the build here, in `check` mode too, before anything reads the pages as
     // trees (Pagefind, minify).
-    let scans = steps.run("scan", || links::scan_all(&output));
+    let scans = steps.run("scan", || {
+        links::scan_all(&output, config.limits.max_nesting)
+    });
     let too_big = steps.run("limits", || {
         crate::passes::limits::check_output(&output, &scans, &config.limits, &sources)
     });

@@ -83,7 +83,7 @@ fn external_links(built: &Built) -> Vec<Diagnostic> {
     let base_path = built.config.base_path();
     let mut external: Vec<(String, String)> = Vec::new();
     for (file, html) in built.output.html() {
-        let Ok(scan) = crate::passes::links::scan(html) else {
+        let Ok(scan) = crate::passes::links::scan(html, usize::MAX) else {
             // The link check has already reported this page.
             continue;
         };

@@ -61,7 +61,7 @@ mod tests {
     use crate::passes::links::{scan, scan_all};
 
     fn html_depth(html: &str) -> usize {
-        scan(html).unwrap().depth
+        scan(html, 0).unwrap().depth
     }
 
     #[test]
@@ -73,6 +73,17 @@ mod tests {
         );
         assert_eq!(html_depth("<ul><li>a<li>b<li>c</ul>"), 1);
         assert_eq!(html_depth("text only"), 0);
+    }
+
+    #[test]
+    fn depth_is_measured_only_where_the_elements_could_pass_the_limit() {
+        let html = "<div><div><div>x</div></div></div>";
+        assert_eq!(
+            scan(html, 3).unwrap().depth,
+            0,
+            "3 elements cannot nest 4 deep"
+        );
+        assert_eq!(scan(html, 2).unwrap().depth, 3);
     }
 
     #[test]
@@ -92,7 +103,12 @@ mod tests {
             ..Limits::default()
         };
         let sources = HashMap::from([("deep/index.html".to_string(), "content/deep.md".into())]);
-        let found = check_output(&output, &scan_all(&output), &limits, &sources);
+        let found = check_output(
+            &output,
+            &scan_all(&output, limits.max_nesting),
+            &limits,
+            &sources,
+        );
         assert_eq!(found.len(), 2);
         let deep = found
             .iter()

@@ -27,8 +27,9 @@ pub struct Scan {
     pub ids: HashSet<String>,
     pub links: Vec<String>,
     pub images_without_alt: Vec<String>,
-    /// How deeply the page's elements nest; void elements and those in `OPTIONAL_END` do not
-    /// count.
+    /// How deeply the page's elements nest (void elements and those in `OPTIONAL_END` do not
+    /// count), measured when the page has more elements than the nesting limit given to
+    /// [`scan`]; 0 when it has fewer, as it then cannot nest deeper than the limit.
     pub depth: usize,
 }
 
@@ -36,36 +37,33 @@ pub struct Scan {
 /// read. A page lol_html cannot read maps to the reason.
 pub type Scans<'a> = HashMap<&'a str, Result<Scan, String>>;
 
-/// Scan every HTML page of `output`.
-pub fn scan_all(output: &Output) -> Scans<'_> {
+/// Scan every HTML page of `output`, measuring the depth of those that could nest deeper than
+/// `max_nesting`.
+pub fn scan_all(output: &Output, max_nesting: usize) -> Scans<'_> {
     let pages: Vec<(&str, &str)> = output.html().collect();
-    pages.par_iter().map(|(p, h)| (*p, scan(h))).collect()
+    pages
+        .par_iter()
+        .map(|(p, h)| (*p, scan(h, max_nesting)))
+        .collect()
 }
 
-/// Collect ids, link targets, alt-less images and the nesting depth of a page in one streaming
-/// pass (no recursion, so a page of any depth is measured); `Err` when lol_html cannot read it.
-pub fn scan(html: &str) -> Result<Scan, String> {
+/// At least as many as the elements of `html`: every start tag is `<` and a letter.
+fn elements_at_most(html: &str) -> usize {
+    html.as_bytes()
+        .windows(2)
+        .filter(|w| w[0] == b'<' && w[1].is_ascii_alphabetic())
+        .count()
+}
+
+/// Collect ids, link targets, alt-less images and, when the page has more elements than
+/// `max_nesting`, its nesting depth, in one streaming pass (no recursion, so a page of any
+/// depth is measured); `Err` when lol_html cannot read it. The depth costs a handler on every
+/// element, which most pages can skip.
+pub fn scan(html: &str, max_nesting: usize) -> Result<Scan, String> {
     let scan = RefCell::new(Scan::default());
     let depth = Rc::new(Cell::new(0usize));
-    let settings = Settings::new()
-        .append_element_content_handler(element!("*", |el| {
-            if OPTIONAL_END.contains(&el.tag_name().as_str()) {
-                return Ok(());
-            }
-            let Some(handlers) = el.end_tag_handlers() else {
-                return Ok(());
-            };
-            depth.set(depth.get() + 1);
-            let mut s = scan.borrow_mut();
-            s.depth = s.depth.max(depth.get());
-            let d = depth.clone();
-            let on_end: lol_html::EndTagHandler<'static> = Box::new(move |_end| {
-                d.set(d.get().saturating_sub(1));
-                Ok(())
-            });
-            handlers.push(on_end);
-            Ok(())
-        }))
+    let measure = elements_at_most(html) > max_nesting;
+    let mut settings = Settings::new()
         .append_element_content_handler(element!("[id]", |el| {
             if let Some(id) = el.get_attribute("id") {
                 scan.borrow_mut().ids.insert(decode(&id));
@@ -101,6 +99,26 @@ pub fn scan(html: &str) -> Result<Scan, String> {
             }
             Ok(())
         }));
+    if measure {
+        settings = settings.append_element_content_handler(element!("*", |el| {
+            if OPTIONAL_END.contains(&el.tag_name().as_str()) {
+                return Ok(());
+            }
+            let Some(handlers) = el.end_tag_handlers() else {
+                return Ok(());
+            };
+            depth.set(depth.get() + 1);
+            let mut s = scan.borrow_mut();
+            s.depth = s.depth.max(depth.get());
+            let d = depth.clone();
+            let on_end: lol_html::EndTagHandler<'static> = Box::new(move |_end| {
+                d.set(d.get().saturating_sub(1));
+                Ok(())
+            });
+            handlers.push(on_end);
+            Ok(())
+        }));
+    }
     // Only the handlers' findings are wanted: the rewritten page goes nowhere.
     let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
     rewriter
@@ -240,7 +258,7 @@ mod tests {
     fn finds_broken_links_fragments_and_missing_alt() {
         let site = site();
         let found = check(
-            &scan_all(&site),
+            &scan_all(&site, 200),
             &site,
             &config("https://x.org"),
             &HashMap::new(),
@@ -254,8 +272,11 @@ mod tests {
 
     #[test]
     fn escaped_attribute_values_are_decoded() {
-        let s = scan(r#"<a href="https:&#x2F;&#x2F;x.org&#x2F;a&#x2F;">a</a><p id="a&amp;b">"#)
-            .unwrap();
+        let s = scan(
+            r#"<a href="https:&#x2F;&#x2F;x.org&#x2F;a&#x2F;">a</a><p id="a&amp;b">"#,
+            200,
+        )
+        .unwrap();
         assert_eq!(s.links, vec!["https://x.org/a/"]);
         assert!(s.ids.contains("a&b"));
     }
@@ -269,7 +290,12 @@ mod tests {
             "a.md",
         );
         o.insert_text("a.png", String::new(), "a.png");
-        let found = check(&scan_all(&o), &o, &config("https://x.org"), &HashMap::new());
+        let found = check(
+            &scan_all(&o, 200),
+            &o,
+            &config("https://x.org"),
+            &HashMap::new(),
+        );
         let msgs: Vec<String> = found.iter().map(|d| d.message.clone()).collect();
         for missing in [
             "/clip.mp4",

@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
-use lol_html::{RewriteStrSettings, element};
+use lol_html::{HtmlRewriter, element};
 use rayon::prelude::*;
 use tera::{Context, Tera};
 
@@ -243,35 +243,49 @@ fn located(
     out
 }
 
-/// Every `id` in a fragment of HTML (headings, shortcode output, footnotes), decoded.
+/// Every `id` in a fragment of HTML (headings, shortcode output, footnotes), decoded. Only the
+/// handler's findings are wanted: the rewritten fragment goes nowhere.
 fn ids_in(html: &str) -> Result<Vec<String>, String> {
+    if !html.contains("id=") {
+        return Ok(Vec::new());
+    }
     let ids = RefCell::new(Vec::new());
     let settings =
-        RewriteStrSettings::new().append_element_content_handler(element!("[id]", |el| {
+        lol_html::Settings::new().append_element_content_handler(element!("[id]", |el| {
             if let Some(id) = el.get_attribute("id") {
                 ids.borrow_mut()
                     .push(html_escape::decode_html_entities(&id).into_owned());
             }
             Ok(())
         }));
-    lol_html::rewrite_str(html, settings).map_err(|e| e.to_string())?;
+    let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
+    rewriter
+        .write(html.as_bytes())
+        .and_then(|()| rewriter.end())
+        .map_err(|e| e.to_string())?;
     Ok(ids.into_inner())
 }
 
+/// `@/path#anchor` links whose target has no such id, reported at the link.
 fn check_anchors(
     site: &Site,
     rendered: &RenderedSite,
     links: &[(ItemRef, Vec<InternalLink>)],
 ) -> Vec<Diagnostic> {
-    let ids: HashMap<ItemRef, HashSet<&str>> = links
-        .iter()
-        .map(|(item, _)| {
-            (
-                *item,
-                rendered.get(*item).ids.iter().map(String::as_str).collect(),
-            )
-        })
-        .collect();
+    // The ids of every page or section some link points into, each set made once.
+    let mut ids: HashMap<ItemRef, HashSet<&str>> = HashMap::new();
+    for link in links.iter().flat_map(|(_, list)| list) {
+        if let (Some(_), Some(target)) = (&link.anchor, site.lookup(&link.target)) {
+            ids.entry(target).or_insert_with(|| {
+                rendered
+                    .get(target)
+                    .ids
+                    .iter()
+                    .map(String::as_str)
+                    .collect()
+            });
+        }
+    }
     let mut out = Vec::new();
     for (item, list) in links {
         let broken: Vec<(&InternalLink, &String)> = list
