@@ -22,6 +22,10 @@ pub struct Diagnostic {
     pub line: usize,
     pub column: usize,
     pub message: String,
+    /// A kind of finding that can be numerous on a site written for another tool (sprout's
+    /// own link check on a Zola site): `sprout build` shows a few warnings of a group and
+    /// counts the rest. `None` for findings always shown.
+    pub group: Option<&'static str>,
 }
 
 impl Diagnostic {
@@ -32,6 +36,7 @@ impl Diagnostic {
             line: 0,
             column: 0,
             message: message.into(),
+            group: None,
         }
     }
 
@@ -54,6 +59,12 @@ impl Diagnostic {
         self.at(line + first_line - 1, column)
     }
 
+    /// File the finding in `group` (see [`Diagnostic::group`]).
+    pub fn in_group(mut self, group: &'static str) -> Self {
+        self.group = Some(group);
+        self
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -72,6 +83,40 @@ impl fmt::Display for Diagnostic {
             (l, c) => write!(f, "{file}:{l}:{c}: {kind}: {}", self.message),
         }
     }
+}
+
+/// The group of the findings only sprout makes (see [`Diagnostic::group`]): links, anchors
+/// and alt text checked in the Markdown and in the rendered pages.
+pub const SPROUT_CHECKS: &str =
+    "sprout's own check of links, anchors and alt text (Zola does not make it)";
+
+/// The findings of a build as `sprout build` prints them, one per line: every error and
+/// ungrouped warning, the first `per_group` warnings of each group, then per group a line
+/// counting the warnings not shown.
+pub fn report(findings: &[Diagnostic], per_group: usize) -> String {
+    let mut shown: std::collections::BTreeMap<&str, usize> = Default::default();
+    let mut out = String::new();
+    for d in findings {
+        if let (Some(group), false) = (d.group, d.is_error()) {
+            let n = shown.entry(group).or_default();
+            *n += 1;
+            if *n > per_group {
+                continue;
+            }
+        }
+        out.push_str(&d.to_string());
+        out.push('\n');
+    }
+    for (group, n) in shown {
+        if n > per_group {
+            let more = n - per_group;
+            out.push_str(&format!(
+                "… and {more} more warning{} from {group}; `sprout check` lists every one\n",
+                if more == 1 { "" } else { "s" }
+            ));
+        }
+    }
+    out
 }
 
 /// 1-based line and column (in characters) of byte `offset` in `text`.
@@ -214,6 +259,28 @@ mod tests {
     fn display_names_file_line_and_column() {
         let d = Diagnostic::error("content/a.md", "bad").at(3, 7);
         assert_eq!(d.to_string(), "content/a.md:3:7: error: bad");
+    }
+
+    #[test]
+    fn report_shows_a_few_of_each_group_and_counts_the_rest() {
+        let mut findings: Vec<Diagnostic> = (0..5)
+            .map(|i| Diagnostic::warning(format!("content/{i}.md"), "no alt").in_group("the check"))
+            .collect();
+        findings.push(Diagnostic::warning("config.toml", "base_url"));
+        findings.push(Diagnostic::error("content/e.md", "broken").in_group("the check"));
+        let report = report(&findings, 2);
+        let lines: Vec<&str> = report.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "content/0.md: warning: no alt",
+                "content/1.md: warning: no alt",
+                "config.toml: warning: base_url",
+                "content/e.md: error: broken",
+                "… and 3 more warnings from the check; `sprout check` lists every one",
+            ]
+        );
+        assert_eq!(super::report(&findings[..2], 2).lines().count(), 2);
     }
 
     #[test]

@@ -7,6 +7,10 @@ use anyhow::Result;
 
 use crate::pipeline::{BuildOptions, Built, build};
 
+/// How many warnings of one group (e.g. sprout's own link check on a Zola site), and how many
+/// translation problems, a build prints; `sprout check` prints them all.
+const WARNINGS_PER_GROUP: usize = 10;
+
 /// Run `build`; `Ok(false)` when the site has errors (nothing is written then).
 pub fn run(opts: &BuildOptions, timings: bool) -> Result<bool> {
     let start = Instant::now();
@@ -17,9 +21,10 @@ pub fn run(opts: &BuildOptions, timings: bool) -> Result<bool> {
             return Ok(false);
         }
     };
-    for w in &built.findings {
-        eprintln!("{w}");
-    }
+    eprint!(
+        "{}",
+        crate::diagnostics::report(&built.findings, WARNINGS_PER_GROUP)
+    );
     let write = Instant::now();
     built.output.write_atomic(&built.output_dir)?;
     if timings {
@@ -38,7 +43,7 @@ pub fn run(opts: &BuildOptions, timings: bool) -> Result<bool> {
         line("write", write.elapsed(), crate::pipeline::resident_kb());
     }
     if built.translations.problems().next().is_some() {
-        eprintln!("{}", built.translations);
+        eprintln!("{}", built.translations.shortened(WARNINGS_PER_GROUP));
     }
     println!("{}", summary_line(&built, start.elapsed()));
     Ok(true)

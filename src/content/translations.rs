@@ -51,6 +51,19 @@ impl Report {
 
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write(f, usize::MAX)
+    }
+}
+
+impl Report {
+    /// The counts and at most `limit` problems, then how many more there are.
+    pub fn shortened(&self, limit: usize) -> String {
+        let mut out = String::new();
+        let _ = self.write(&mut out, limit);
+        out
+    }
+
+    fn write(&self, f: &mut impl fmt::Write, limit: usize) -> fmt::Result {
         let ok = self.count(|s| *s == Status::UpToDate);
         let missing = self.count(|s| matches!(s, Status::Missing { .. }));
         let stale = self.count(|s| matches!(s, Status::Stale { .. }));
@@ -59,7 +72,7 @@ impl fmt::Display for Report {
             f,
             "translations: {ok} up to date, {missing} missing, {stale} stale, {unstamped} unstamped"
         )?;
-        for (source, status) in self.problems() {
+        for (source, status) in self.problems().take(limit) {
             match status {
                 Status::Missing { lang } => write!(
                     f,
@@ -79,6 +92,10 @@ impl fmt::Display for Report {
                 )?,
                 Status::UpToDate => {}
             }
+        }
+        let more = self.problems().count().saturating_sub(limit);
+        if more > 0 {
+            write!(f, "\n  … and {more} more; `sprout check` lists every one")?;
         }
         Ok(())
     }
@@ -275,6 +292,28 @@ pub fn set_source_hash(text: &str, hash: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_shortened_report_counts_the_problems_it_leaves_out() {
+        let entries = (0..4)
+            .map(|i| {
+                let lang = "ar".to_string();
+                (format!("p{i}.md"), Status::Missing { lang })
+            })
+            .chain([("ok.md".to_string(), Status::UpToDate)])
+            .collect();
+        let report = Report { entries };
+        let short = report.shortened(1);
+        assert_eq!(
+            short.lines().collect::<Vec<_>>(),
+            [
+                "translations: 1 up to date, 4 missing, 0 stale, 0 unstamped",
+                "  missing  content/p0.md has no `ar` translation",
+                "  … and 3 more; `sprout check` lists every one",
+            ]
+        );
+        assert_eq!(report.to_string().lines().count(), 5);
+    }
 
     #[test]
     fn stamp_inserts_and_replaces() {

@@ -11,6 +11,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
+use crate::diagnostics::SPROUT_CHECKS;
 use crate::output::{Output, file_for};
 use crate::passes::urls::{self, Link, decode};
 
@@ -159,14 +160,14 @@ pub fn check(
             let mut out = Vec::new();
             for link in &s.links {
                 if let Some(problem) = check_link(link, file, output, &scans, config, &base_path) {
-                    out.push(level.diagnostic(&source, format!("{problem} (in public/{file})")));
+                    out.push(level.diagnostic(&source, format!("{problem} (in public/{file})")).in_group(SPROUT_CHECKS));
                 }
             }
             for img in &s.images_without_alt {
                 out.push(level.diagnostic(
                     &source,
                     format!("image `{img}` has no alt text; describe it in the `alt` attribute (use alt=\"\" only for decoration) (in public/{file})"),
-                ));
+                ).in_group(SPROUT_CHECKS));
             }
             out
         })

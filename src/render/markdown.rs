@@ -186,13 +186,17 @@ fn render_one(
                 &shown,
             )
             .into_iter()
-            .chain(located(
-                md.missing_alt.iter().map(|e| (e.offset, e.message.clone())),
-                links.sprout_level,
-                body,
-                body_line,
-                &shown,
-            ))
+            .chain(
+                located(
+                    md.missing_alt.iter().map(|e| (e.offset, e.message.clone())),
+                    links.sprout_level,
+                    body,
+                    body_line,
+                    &shown,
+                )
+                .into_iter()
+                .map(|d| d.in_group(crate::diagnostics::SPROUT_CHECKS)),
+            )
             .chain(md.warnings.iter().map(|e| {
                 Diagnostic::warning(&shown, e.message.clone())
                     .at_offset(body, e.offset, body_line)

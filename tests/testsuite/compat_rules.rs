@@ -246,3 +246,31 @@ fn image_metadata_and_cachebusting_compiled_sass_work_as_in_zola() {
         format!("https://example.org/site.css?h={hex}")
     );
 }
+
+#[test]
+fn a_build_shows_ten_of_sprouts_own_link_warnings_and_counts_the_rest() {
+    // A Zola site with 25 links to pages it does not have, which Zola does not check: the
+    // build prints ten of them and one line counting the others, not 25 lines.
+    let dir = crate::common::copy_fixture("zola-compat");
+    let links: String = (0..25)
+        .map(|i| format!("[gone {i}](/gone-{i}/)\n\n"))
+        .collect();
+    std::fs::write(
+        dir.path().join("content/pages/links.md"),
+        format!("+++\ntitle = \"Links\"\n+++\n{links}"),
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sprout"))
+        .args(["build", "--root"])
+        .arg(dir.path())
+        .output()
+        .expect("run sprout");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let shown = stderr.lines().filter(|l| l.contains("/gone-")).count();
+    assert_eq!(shown, 10, "{stderr}");
+    assert!(
+        stderr.contains("… and 15 more warnings from sprout's own check of links, anchors and alt text (Zola does not make it); `sprout check` lists every one"),
+        "{stderr}"
+    );
+}
