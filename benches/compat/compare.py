@@ -5,7 +5,7 @@ text similarity of each page both wrote (bag-of-words cosine of the visible text
     python3 benches/compat/compare.py ZOLA_OUT SPROUT_OUT [--json FILE] [--worst N]
 
 A page is an `.html` file; redirect pages (a meta refresh and almost no text) are counted
-apart. The visible text leaves out <script>, <style>, <template> and <noscript> content and
+apart, with how many are byte-identical. The visible text leaves out <script>, <style>, <template> and <noscript> content and
 the `title`/`alt` attributes; words are lower-cased runs of letters and digits, and each CJK
 character is one word. The similarity of two pages is the cosine of their word-count vectors
 (1.0 = the same words the same number of times, in any order).
@@ -90,11 +90,14 @@ def main():
     only_sprout = sorted(set(s) - set(z))
     sims = {}
     redirects = 0
+    redirects_identical = 0
     for rel in both:
         zw, zr = read_page(z[rel])
         sw, sr = read_page(s[rel])
         if zr and sr:
             redirects += 1
+            with open(z[rel], "rb") as zf, open(s[rel], "rb") as sf:
+                redirects_identical += zf.read() == sf.read()
             continue
         sims[rel] = cosine(zw, sw)
     vals = sorted(sims.values())
@@ -103,6 +106,7 @@ def main():
         "sprout_pages": len(s),
         "both": len(both),
         "redirects_both": redirects,
+        "redirects_identical": redirects_identical,
         "only_zola": only_zola,
         "only_sprout": only_sprout,
         "mean_similarity": round(sum(vals) / len(vals), 4) if vals else None,
@@ -115,7 +119,7 @@ def main():
     if args.json:
         with open(args.json, "w") as f:
             json.dump(summary, f, indent=1)
-    print(f"pages: zola {len(z)}, sprout {len(s)}, both {len(both)} ({redirects} redirects)")
+    print(f"pages: zola {len(z)}, sprout {len(s)}, both {len(both)} ({redirects} redirects, {redirects_identical} byte-identical)")
     print(f"only zola ({len(only_zola)}): {' '.join(only_zola[:10])}{' ...' if len(only_zola) > 10 else ''}")
     print(f"only sprout ({len(only_sprout)}): {' '.join(only_sprout[:10])}{' ...' if len(only_sprout) > 10 else ''}")
     if vals:

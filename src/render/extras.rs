@@ -116,12 +116,13 @@ fn aliases(r: &Renderer) -> Vec<(Made, std::path::PathBuf)> {
             });
         }
     }
+    let template = r.templates.redirect_template(site.config.relative);
     list.into_iter()
         .map(|a| {
             let mut ctx = r.base_context(&a.lang, None);
             ctx.insert("url", &a.to);
             let res = r
-                .render_template(&a.lang, "internal/alias.html", ctx, &a.source)
+                .render_template(&a.lang, template, ctx, &a.source)
                 .map(|html| (file_for(&a.from), html));
             (res, a.source)
         })

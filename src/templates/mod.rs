@@ -34,6 +34,12 @@ const BUILTINS: &[(&str, &str)] = &[
     ("robots.txt", include_str!("builtins/robots.txt")),
     ("404.html", include_str!("builtins/404.html")),
     ("internal/alias.html", include_str!("builtins/alias.html")),
+    // sprout's: for `--relative` builds, whose links the relative pass rewrites (see
+    // `Templates::redirect_template`).
+    (
+        "internal/alias-portable.html",
+        include_str!("builtins/alias-portable.html"),
+    ),
     (
         "anchor-link.html",
         include_str!("builtins/anchor-link.html"),
@@ -159,6 +165,18 @@ impl Templates {
             paths,
             macros,
         })
+    }
+
+    /// The template of redirect pages: Zola's `internal/alias.html`, unless the build writes
+    /// relative links (`--relative`) and neither site nor theme has its own. Zola's page puts
+    /// the target in a script, where the relative pass cannot rewrite it; sprout's portable
+    /// one has it only in attributes (a meta refresh and a link).
+    pub fn redirect_template(&self, relative: bool) -> &'static str {
+        if relative && !self.paths.contains_key("internal/alias.html") {
+            "internal/alias-portable.html"
+        } else {
+            "internal/alias.html"
+        }
     }
 
     /// The file a template came from, or a note that it is built in.

@@ -870,3 +870,49 @@ fn every_phone_number_shown_is_in_the_hotline_file_and_can_be_tapped() {
         }
     }
 }
+
+#[test]
+fn a_redirect_on_this_site_works_under_its_content_security_policy() {
+    // The site's CSP forbids inline scripts, so Zola's redirect page (a script, with the meta
+    // refresh inside <noscript>) would go nowhere here: the theme's own redirect page
+    // refreshes without a script.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tmp = tempfile::tempdir().expect("temp dir");
+    for part in ["content", "themes", "data", "config.toml"] {
+        let to = tmp.path().join(part);
+        if root.join(part).is_dir() {
+            crate::common::copy_dir(&root.join(part), &to, &[]);
+        } else {
+            std::fs::copy(root.join(part), &to).expect("copy config");
+        }
+    }
+    let page = tmp.path().join("content/safety/emergencies.md");
+    let text = std::fs::read_to_string(&page).expect("read page");
+    let text = text.replacen("+++\n", "+++\naliases = [\"/old-emergencies/\"]\n", 1);
+    std::fs::write(&page, text).expect("write page");
+    let built = match build(&BuildOptions::new(tmp.path())) {
+        Ok(b) => b,
+        Err(e) => panic!("the site with an alias must build:\n{e}"),
+    };
+    let csp = String::from_utf8(built.output.read("_headers").expect("_headers")).unwrap();
+    assert!(csp.contains("script-src 'self'"), "{csp}");
+    let redirect = String::from_utf8(
+        built
+            .output
+            .read("old-emergencies/index.html")
+            .expect("alias"),
+    )
+    .unwrap();
+    assert!(!redirect.contains("<script"), "{redirect}");
+    assert!(!redirect.contains("<noscript"), "{redirect}");
+    // Minified: `<meta content="0; url=…" http-equiv=refresh>`.
+    let target = format!(
+        "{}/safety/emergencies/",
+        built.config.base_url.trim_end_matches('/')
+    );
+    assert!(redirect.contains("http-equiv=refresh"), "{redirect}");
+    assert!(
+        redirect.contains(&format!(r#"content="0; url={target}""#)),
+        "{redirect}"
+    );
+}
