@@ -483,6 +483,19 @@ impl Config {
     pub fn permalink(&self, path: &str) -> String {
         format!("{}/{}", self.base_url, path.trim_start_matches('/'))
     }
+
+    /// Zola's `Config::make_permalink`, for a path as a site writes it (`redirect_to`): as
+    /// [`Config::permalink`], with a trailing slash unless the path is empty, has one, has a
+    /// `#fragment` or names a feed.
+    pub fn make_permalink(&self, path: &str) -> String {
+        let feed = self
+            .default_lang()
+            .feed_filenames
+            .iter()
+            .any(|f| path.ends_with(f.as_str()));
+        let bare = path.is_empty() || path.ends_with('/') || path.contains('#') || feed;
+        format!("{}{}", self.permalink(path), if bare { "" } else { "/" })
+    }
 }
 
 fn resolve(
@@ -812,6 +825,21 @@ mod tests {
         assert_eq!(c.base_path(), "/children/");
         assert_eq!(c.permalink("/plan/"), "https://x.org/children/plan/");
         assert_eq!(c.lang_prefix("en"), "/en/");
+        // As Zola's make_permalink.
+        assert_eq!(c.make_permalink("docs/a"), "https://x.org/children/docs/a/");
+        assert_eq!(
+            c.make_permalink("/docs/a/"),
+            "https://x.org/children/docs/a/"
+        );
+        assert_eq!(
+            c.make_permalink("docs/a#b"),
+            "https://x.org/children/docs/a#b"
+        );
+        assert_eq!(
+            c.make_permalink("atom.xml"),
+            "https://x.org/children/atom.xml"
+        );
+        assert_eq!(c.make_permalink(""), "https://x.org/children/");
     }
 
     #[test]

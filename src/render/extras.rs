@@ -93,7 +93,7 @@ fn aliases(r: &Renderer) -> Vec<(Made, std::path::PathBuf)> {
             let url = if to.starts_with("http://") || to.starts_with("https://") {
                 to.clone()
             } else {
-                site.config.permalink(to)
+                site.config.make_permalink(to)
             };
             list.push(alias(s.path.clone(), url));
         }

@@ -787,6 +787,21 @@ fn redirect_to_section_is_a_redirect_page() {
 }
 
 #[test]
+fn redirect_to_without_a_trailing_slash_gets_one_as_in_zola() {
+    // The Zola docs write `redirect_to = "documentation/content/overview"`; Zola redirects to
+    // `.../overview/` (its make_permalink), not to a URL its server would redirect again.
+    let dir = copy_fixture("taxonomies");
+    let moved = dir.path().join("content/moved/_index.md");
+    let text = fs::read_to_string(&moved).unwrap();
+    fs::write(&moved, text.replace("\"blog/\"", "\"blog/alpha\"")).unwrap();
+    let site = Site::build_root(dir.path(), |_| {});
+    assert_eq!(
+        redirect_target(&site.read("moved/index.html")).as_deref(),
+        Some("https://example.org/blog/alpha/")
+    );
+}
+
+#[test]
 fn aliases_redirect_to_the_page() {
     let site = Site::build("taxonomies");
     for alias in ["old/alpha/index.html", "alpha-legacy.html"] {
