@@ -9,6 +9,7 @@ mod load;
 pub mod sorting;
 pub mod taxonomies;
 pub mod translations;
+mod words;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -272,17 +273,12 @@ impl Site {
 /// the reading time at 200 words a minute, as Zola; a Chinese or Japanese character is a word
 /// of its own and reads at 400 a minute, so Chinese pages get a realistic time.
 pub fn reading(text: &str) -> Reading {
-    use unicode_segmentation::UnicodeSegmentation;
     let (mut characters, mut words) = (0usize, 0usize);
     // Code fences toggle between prose and code: every second piece is code.
     for prose in text.split("```").step_by(2) {
-        for w in prose.unicode_words() {
-            let mut chars = w.chars();
-            match (chars.next(), chars.next()) {
-                (Some(c), None) if is_cjk(c) => characters += 1,
-                _ => words += 1,
-            }
-        }
+        let (c, w) = words::count(prose);
+        characters += c;
+        words += w;
     }
     let minutes = (characters as f64 / 400.0 + words as f64 / 200.0).ceil() as usize;
     Reading {
@@ -291,12 +287,7 @@ pub fn reading(text: &str) -> Reading {
     }
 }
 
-/// Han, kana and hangul: scripts written without spaces between words.
-pub fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF
-        | 0xAC00..=0xD7AF | 0x20000..=0x2FA1F)
-}
+pub use words::is_cjk;
 
 #[cfg(test)]
 mod tests {
