@@ -89,38 +89,42 @@ fn class(c: char) -> Option<Class> {
 }
 
 /// Count a run without whitespace by the table, or `None` if it has a character the table
-/// does not know.
+/// does not know. Reads the run once, with one character of context behind and two ahead.
 fn table_count(run: &str) -> Option<(usize, usize)> {
-    let classes: Vec<Class> = run.chars().map(class).collect::<Option<_>>()?;
+    let mut chars = run.chars();
+    // `Err` for a character the table does not know.
+    let mut pull = || match chars.next() {
+        None => Ok(None),
+        Some(c) => class(c).map(Some).ok_or(()),
+    };
+    let (mut before, mut cur, mut next, mut after) =
+        (None, pull().ok()?, pull().ok()?, pull().ok()?);
     let (mut characters, mut words) = (0, 0);
-    // Whether the segment being read holds a letter or digit, and whether it is one Han
-    // character (counted apart).
+    // Whether the segment being read holds a letter or digit.
     let mut counts = false;
-    for (i, &c) in classes.iter().enumerate() {
+    while let Some(c) = cur {
         if c == Class::Han {
             characters += 1;
-            continue;
+        } else {
+            counts |= matches!(c, Class::Letter | Class::Numeric);
+            // The segment ends where the next character does not join it (or the run ends).
+            if !joins(before, c, next, after) {
+                words += usize::from(counts);
+                counts = false;
+            }
         }
-        counts |= matches!(c, Class::Letter | Class::Numeric);
-        // The segment ends where the next character does not join it (or the run ends).
-        if !joins(i, &classes) {
-            words += usize::from(counts);
-            counts = false;
-        }
+        (before, cur, next, after) = (Some(c), next, after, pull().ok()?);
     }
     Some((characters, words))
 }
 
-/// Whether UAX #29 keeps `classes[i]` and `classes[i + 1]` in one segment (rules WB5 to
-/// WB13b, for the classes the table knows).
-fn joins(i: usize, classes: &[Class]) -> bool {
+/// Whether UAX #29 keeps `a` and the `b` after it in one segment (rules WB5 to WB13b, for the
+/// classes the table knows), with the character `before` `a` and the one `after` `b`.
+fn joins(before: Option<Class>, a: Class, b: Option<Class>, after: Option<Class>) -> bool {
     use Class::*;
-    let at = |j: Option<usize>| j.and_then(|j| classes.get(j).copied());
-    let (Some(a), Some(b)) = (at(Some(i)), at(Some(i + 1))) else {
+    let Some(b) = b else {
         return false;
     };
-    let before = at(i.checked_sub(1));
-    let after = at(Some(i + 2));
     match (a, b) {
         (Letter | Numeric, Letter | Numeric) => true,
         (Letter | Numeric | Connector, Connector) | (Connector, Letter | Numeric) => true,

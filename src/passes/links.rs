@@ -6,12 +6,11 @@ use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::rc::Rc;
 
-use lol_html::{HtmlRewriter, Settings, element};
+use lol_html::{HtmlRewriter, Selector, Settings};
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::diagnostics::Diagnostic;
-use crate::diagnostics::SPROUT_CHECKS;
+use crate::diagnostics::{Diagnostic, SPROUT_CHECKS};
 use crate::output::{Output, file_for};
 use crate::passes::urls::{self, Link, decode};
 
@@ -37,6 +36,50 @@ pub struct Scan {
 /// Every HTML page of `output` scanned once, in parallel: what the limits and the link check
 /// read. A page lol_html cannot read maps to the reason.
 pub type Scans<'a> = HashMap<&'a str, Result<Scan, String>>;
+
+/// lol_html's `element!`, with a selector parsed once for every page instead of once per page.
+macro_rules! on {
+    ($selector:expr, $handler:expr) => {{
+        #[inline(always)]
+        const fn type_hint<'h, T, H: lol_html::HandlerTypes>(h: T) -> T
+        where
+            T: FnMut(&mut lol_html::html_content::Element<'_, '_, H>) -> lol_html::HandlerResult
+                + 'h,
+        {
+            h
+        }
+        (
+            std::borrow::Cow::Borrowed($selector),
+            lol_html::ElementContentHandlers::default().element(type_hint($handler)),
+        )
+    }};
+}
+
+/// The selectors of the page scan.
+struct Selectors {
+    ids: Selector,
+    names: Selector,
+    images: Selector,
+    urls: Selector,
+    all: Selector,
+}
+
+fn selectors() -> &'static Selectors {
+    static SELECTORS: std::sync::OnceLock<Selectors> = std::sync::OnceLock::new();
+    SELECTORS.get_or_init(|| {
+        let parse = |s: &str| {
+            s.parse::<Selector>()
+                .expect("the scan's selectors are valid")
+        };
+        Selectors {
+            ids: parse("[id]"),
+            names: parse("a[name]"),
+            images: parse("img"),
+            urls: parse(&urls::selector()),
+            all: parse("*"),
+        }
+    })
+}
 
 /// Scan every HTML page of `output`, measuring the depth of those that could nest deeper than
 /// `max_nesting`.
@@ -64,27 +107,28 @@ pub fn scan(html: &str, max_nesting: usize) -> Result<Scan, String> {
     let scan = RefCell::new(Scan::default());
     let depth = Rc::new(Cell::new(0usize));
     let measure = elements_at_most(html) > max_nesting;
+    let sel = selectors();
     let mut settings = Settings::new()
-        .append_element_content_handler(element!("[id]", |el| {
+        .append_element_content_handler(on!(&sel.ids, |el| {
             if let Some(id) = el.get_attribute("id") {
                 scan.borrow_mut().ids.insert(decode(&id));
             }
             Ok(())
         }))
-        .append_element_content_handler(element!("a[name]", |el| {
+        .append_element_content_handler(on!(&sel.names, |el| {
             if let Some(id) = el.get_attribute("name") {
                 scan.borrow_mut().ids.insert(decode(&id));
             }
             Ok(())
         }))
-        .append_element_content_handler(element!("img", |el| {
+        .append_element_content_handler(on!(&sel.images, |el| {
             if !el.has_attribute("alt") {
                 let src = decode(&el.get_attribute("src").unwrap_or_default());
                 scan.borrow_mut().images_without_alt.push(src);
             }
             Ok(())
         }))
-        .append_element_content_handler(element!(urls::selector(), |el| {
+        .append_element_content_handler(on!(&sel.urls, |el| {
             let mut s = scan.borrow_mut();
             for attr in urls::attributes_of(&el.tag_name()) {
                 let Some(value) = el.get_attribute(attr) else {
@@ -101,7 +145,7 @@ pub fn scan(html: &str, max_nesting: usize) -> Result<Scan, String> {
             Ok(())
         }));
     if measure {
-        settings = settings.append_element_content_handler(element!("*", |el| {
+        settings = settings.append_element_content_handler(on!(&sel.all, |el| {
             if OPTIONAL_END.contains(&el.tag_name().as_str()) {
                 return Ok(());
             }
