@@ -13,6 +13,7 @@ mod words;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use serde::Serialize;
 
@@ -49,10 +50,56 @@ pub struct Rendered {
     pub content: String,
     pub summary: Option<String>,
     pub toc: Vec<Heading>,
-    /// Every `id` the Markdown produced (headings, footnotes, shortcode output).
-    pub ids: Vec<String>,
     /// Content files this one links to with `@/` (relative paths), for backlinks.
     pub links: Vec<String>,
+    /// Every `id` in `content`, read from it the first time it is asked for (most pages are
+    /// never the target of an `@/page.md#anchor` link).
+    ids: OnceLock<Vec<String>>,
+}
+
+impl Rendered {
+    pub fn new(
+        content: String,
+        summary: Option<String>,
+        toc: Vec<Heading>,
+        links: Vec<String>,
+    ) -> Self {
+        Rendered {
+            content,
+            summary,
+            toc,
+            links,
+            ids: OnceLock::new(),
+        }
+    }
+
+    /// Every `id` the Markdown produced (headings, footnotes, shortcode output), decoded.
+    pub fn ids(&self) -> &[String] {
+        self.ids.get_or_init(|| ids_in(&self.content))
+    }
+}
+
+/// Every `id` in a fragment of HTML, decoded. Only the handler's findings are wanted: the
+/// rewritten fragment goes nowhere. HTML lol_html cannot read gives what was read before the
+/// error; the page scan reports such a page.
+fn ids_in(html: &str) -> Vec<String> {
+    use lol_html::{HtmlRewriter, Settings, element};
+    if !html.contains("id=") {
+        return Vec::new();
+    }
+    let ids = std::cell::RefCell::new(Vec::new());
+    let settings = Settings::new().append_element_content_handler(element!("[id]", |el| {
+        if let Some(id) = el.get_attribute("id") {
+            ids.borrow_mut()
+                .push(html_escape::decode_html_entities(&id).into_owned());
+        }
+        Ok(())
+    }));
+    let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
+    let _ = rewriter
+        .write(html.as_bytes())
+        .and_then(|()| rewriter.end());
+    ids.into_inner()
 }
 
 /// The rendered Markdown of every page and section, kept beside the [`Site`] (which stays as

@@ -210,7 +210,7 @@ fn plan_anchors(rendered: &RenderedSite) -> HashSet<String> {
     rendered
         .pages
         .iter()
-        .flat_map(|r| r.ids.iter().cloned())
+        .flat_map(|r| r.ids().iter().cloned())
         .collect()
 }
 
@@ -219,7 +219,7 @@ fn plan_pages(site: &Site, rendered: &RenderedSite) -> HashMap<String, PageId> {
     let mut map = HashMap::new();
     for (i, (p, r)) in site.pages.iter().zip(&rendered.pages).enumerate() {
         if p.file.lang == site.config.default_language {
-            for id in &r.ids {
+            for id in r.ids() {
                 map.entry(id.clone()).or_insert(i);
             }
         }
@@ -393,7 +393,7 @@ fn check_translated_quotes(
             .pages
             .iter()
             .zip(&rendered.pages)
-            .filter(|(p, r)| p.file.lang == lang.code && r.ids.contains(&ind.anchor))
+            .filter(|(p, r)| p.file.lang == lang.code && r.ids().contains(&ind.anchor))
             .map(|(p, _)| p)
             .collect();
         if !pages.is_empty() && !pages.iter().any(|p| p.body.contains(quote.as_str())) {

@@ -3,12 +3,10 @@
 //! lands on an anchor that exists. It is the first use of the templates, so it sits in the
 //! render stage; `markdown` itself knows nothing of Tera.
 
-use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
-use lol_html::{HtmlRewriter, element};
 use rayon::prelude::*;
 use tera::{Context, Tera};
 
@@ -165,18 +163,12 @@ fn render_one(
     }
     match markdown::render(body, &settings, Some(&renderer)) {
         Ok(md) => Ok(Done {
-            rendered: Rendered {
-                ids: ids_in(&md.html).map_err(|e| {
-                    vec![Diagnostic::error(
-                        &shown,
-                        format!("the HTML this page renders to cannot be read ({e}); check its shortcodes and raw HTML"),
-                    )]
-                })?,
-                links: md.internal_links.iter().map(|l| l.target.clone()).collect(),
-                content: md.html,
-                summary: md.summary,
-                toc: md.toc,
-            },
+            rendered: Rendered::new(
+                md.html,
+                md.summary,
+                md.toc,
+                md.internal_links.iter().map(|l| l.target.clone()).collect(),
+            ),
             item,
             problems: located(
                 md.problems.iter().map(|e| (e.offset, e.message.clone())),
@@ -198,8 +190,7 @@ fn render_one(
                 .map(|d| d.in_group(crate::diagnostics::SPROUT_CHECKS)),
             )
             .chain(md.warnings.iter().map(|e| {
-                Diagnostic::warning(&shown, e.message.clone())
-                    .at_offset(body, e.offset, body_line)
+                Diagnostic::warning(&shown, e.message.clone()).at_offset(body, e.offset, body_line)
             }))
             .collect(),
             links: md.internal_links,
@@ -247,29 +238,6 @@ fn located(
     out
 }
 
-/// Every `id` in a fragment of HTML (headings, shortcode output, footnotes), decoded. Only the
-/// handler's findings are wanted: the rewritten fragment goes nowhere.
-fn ids_in(html: &str) -> Result<Vec<String>, String> {
-    if !html.contains("id=") {
-        return Ok(Vec::new());
-    }
-    let ids = RefCell::new(Vec::new());
-    let settings =
-        lol_html::Settings::new().append_element_content_handler(element!("[id]", |el| {
-            if let Some(id) = el.get_attribute("id") {
-                ids.borrow_mut()
-                    .push(html_escape::decode_html_entities(&id).into_owned());
-            }
-            Ok(())
-        }));
-    let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
-    rewriter
-        .write(html.as_bytes())
-        .and_then(|()| rewriter.end())
-        .map_err(|e| e.to_string())?;
-    Ok(ids.into_inner())
-}
-
 /// `@/path#anchor` links whose target has no such id, reported at the link.
 fn check_anchors(
     site: &Site,
@@ -283,7 +251,7 @@ fn check_anchors(
             ids.entry(target).or_insert_with(|| {
                 rendered
                     .get(target)
-                    .ids
+                    .ids()
                     .iter()
                     .map(String::as_str)
                     .collect()
