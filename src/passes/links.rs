@@ -37,24 +37,6 @@ pub struct Scan {
 /// read. A page lol_html cannot read maps to the reason.
 pub type Scans<'a> = HashMap<&'a str, Result<Scan, String>>;
 
-/// lol_html's `element!`, with a selector parsed once for every page instead of once per page.
-macro_rules! on {
-    ($selector:expr, $handler:expr) => {{
-        #[inline(always)]
-        const fn type_hint<'h, T, H: lol_html::HandlerTypes>(h: T) -> T
-        where
-            T: FnMut(&mut lol_html::html_content::Element<'_, '_, H>) -> lol_html::HandlerResult
-                + 'h,
-        {
-            h
-        }
-        (
-            std::borrow::Cow::Borrowed($selector),
-            lol_html::ElementContentHandlers::default().element(type_hint($handler)),
-        )
-    }};
-}
-
 /// The selectors of the page scan.
 struct Selectors {
     ids: Selector,
@@ -75,7 +57,7 @@ fn selectors() -> &'static Selectors {
             ids: parse("[id]"),
             names: parse("a[name]"),
             images: parse("img"),
-            urls: parse(&urls::selector()),
+            urls: urls::url_selector().clone(),
             all: parse("*"),
         }
     })

@@ -1,6 +1,24 @@
 //! Site-level passes over the rendered `Output`: the whole-site link check, the search index,
 //! the relative (offline) copy, the security headers and the per-page limits.
 
+/// lol_html's `element!`, with a selector parsed once for every page instead of once per page.
+macro_rules! on {
+    ($selector:expr, $handler:expr) => {{
+        #[inline(always)]
+        const fn type_hint<'h, T, H: lol_html::HandlerTypes>(h: T) -> T
+        where
+            T: FnMut(&mut lol_html::html_content::Element<'_, '_, H>) -> lol_html::HandlerResult
+                + 'h,
+        {
+            h
+        }
+        (
+            std::borrow::Cow::Borrowed($selector),
+            lol_html::ElementContentHandlers::default().element(type_hint($handler)),
+        )
+    }};
+}
+
 pub mod headers;
 pub mod limits;
 pub mod links;

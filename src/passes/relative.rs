@@ -3,7 +3,7 @@
 
 use std::sync::Mutex;
 
-use lol_html::{RewriteStrSettings, element};
+use lol_html::{RewriteStrSettings, Selector};
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
@@ -40,7 +40,7 @@ pub fn rewrite_page(
 ) -> Result<String, String> {
     let fix = |v: &str| relative_url(v, file, config, base_path);
     let settings = RewriteStrSettings::new()
-        .append_element_content_handler(element!(urls::selector(), |el| {
+        .append_element_content_handler(on!(urls::url_selector(), |el| {
             let tag = el.tag_name();
             let rel = el.get_attribute("rel").unwrap_or_default();
             if tag == "link" && (rel == "canonical" || rel == "alternate") {
@@ -53,7 +53,7 @@ pub fn rewrite_page(
             }
             Ok(())
         }))
-        .append_element_content_handler(element!("meta[http-equiv=refresh]", |el| {
+        .append_element_content_handler(on!(refresh_selector(), |el| {
             if let Some(v) = el.get_attribute("content")
                 && let Some((delay, url)) = v.split_once("url=")
             {
@@ -62,6 +62,16 @@ pub fn rewrite_page(
             Ok(())
         }));
     lol_html::rewrite_str(html, settings).map_err(|e| e.to_string())
+}
+
+/// Meta refresh elements, parsed once.
+fn refresh_selector() -> &'static Selector {
+    static SELECTOR: std::sync::OnceLock<Selector> = std::sync::OnceLock::new();
+    SELECTOR.get_or_init(|| {
+        "meta[http-equiv=refresh]"
+            .parse()
+            .expect("the refresh selector is valid")
+    })
 }
 
 /// `https://x.org/en/safety/#a` seen from `en/plan/index.html` → `../safety/index.html#a`.

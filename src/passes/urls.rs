@@ -34,6 +34,16 @@ pub fn selector() -> String {
         .join(", ")
 }
 
+/// [`selector`], parsed once.
+pub fn url_selector() -> &'static lol_html::Selector {
+    static SELECTOR: std::sync::OnceLock<lol_html::Selector> = std::sync::OnceLock::new();
+    SELECTOR.get_or_init(|| {
+        selector()
+            .parse()
+            .expect("the URL attribute selector is valid")
+    })
+}
+
 /// The URL attributes of element `tag`.
 pub fn attributes_of(tag: &str) -> impl Iterator<Item = &'static str> + '_ {
     URL_ATTRIBUTES
