@@ -334,8 +334,6 @@ pub fn reading(text: &str) -> Reading {
     }
 }
 
-pub use words::is_cjk;
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -47,15 +47,7 @@ impl Report {
     pub fn problems(&self) -> impl Iterator<Item = &(String, Status)> {
         self.entries.iter().filter(|(_, s)| *s != Status::UpToDate)
     }
-}
 
-impl fmt::Display for Report {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.write(f, usize::MAX)
-    }
-}
-
-impl Report {
     /// The counts and at most `limit` problems, then how many more there are.
     pub fn shortened(&self, limit: usize) -> String {
         let mut out = String::new();
@@ -98,6 +90,12 @@ impl Report {
             write!(f, "\n  … and {more} more; `sprout check` lists every one")?;
         }
         Ok(())
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write(f, usize::MAX)
     }
 }
 

@@ -32,7 +32,7 @@ pub fn count(prose: &str) -> (usize, usize) {
 }
 
 /// The oracle: every UAX #29 word, a single CJK character counted apart.
-pub fn segmented(text: &str) -> (usize, usize) {
+fn segmented(text: &str) -> (usize, usize) {
     let (mut characters, mut words) = (0, 0);
     for w in text.unicode_words() {
         let mut chars = w.chars();
@@ -45,7 +45,7 @@ pub fn segmented(text: &str) -> (usize, usize) {
 }
 
 /// Han, kana and hangul: scripts written without spaces between words.
-pub fn is_cjk(c: char) -> bool {
+fn is_cjk(c: char) -> bool {
     matches!(c as u32,
         0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF
         | 0xAC00..=0xD7AF | 0x20000..=0x2FA1F)

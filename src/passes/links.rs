@@ -37,12 +37,11 @@ pub struct Scan {
 /// read. A page lol_html cannot read maps to the reason.
 pub type Scans<'a> = HashMap<&'a str, Result<Scan, String>>;
 
-/// The selectors of the page scan.
+/// The selectors of the page scan (the URL attributes' is `urls::url_selector`).
 struct Selectors {
     ids: Selector,
     names: Selector,
     images: Selector,
-    urls: Selector,
     all: Selector,
 }
 
@@ -57,7 +56,6 @@ fn selectors() -> &'static Selectors {
             ids: parse("[id]"),
             names: parse("a[name]"),
             images: parse("img"),
-            urls: urls::url_selector().clone(),
             all: parse("*"),
         }
     })
@@ -110,7 +108,7 @@ pub fn scan(html: &str, max_nesting: usize) -> Result<Scan, String> {
             }
             Ok(())
         }))
-        .append_element_content_handler(on!(&sel.urls, |el| {
+        .append_element_content_handler(on!(urls::url_selector(), |el| {
             let mut s = scan.borrow_mut();
             for attr in urls::attributes_of(&el.tag_name()) {
                 let Some(value) = el.get_attribute(attr) else {

@@ -28,67 +28,52 @@ use lookup::{
     get_page, get_section, get_taxonomy, get_taxonomy_term, get_taxonomy_url, page_section,
 };
 
-/// Register every function for templates rendered in `lang`.
+/// A template function that reads the site.
+type Plain = fn(&Shared, &HashMap<String, Value>) -> Result<Value>;
+/// A template function that also takes the language of the page being rendered.
+type PerLanguage = fn(&Shared, &str, &HashMap<String, Value>) -> Result<Value>;
+
+/// Register every function for templates rendered in `lang`. `get_url` and `get_taxonomy_url`
+/// print unescaped, as in Zola.
 pub fn register(tera: &mut Tera, lang: &str, shared: Arc<Shared>) {
-    let l = lang.to_string();
-    let s = shared.clone();
-    tera.register_function("trans", move |a: &HashMap<String, Value>| trans(&s, &l, a));
-    let s = shared.clone();
-    tera.register_function(
-        "get_url",
-        Safe(move |a: &HashMap<String, Value>| get_url(&s, a)),
-    );
-    let s = shared.clone();
-    tera.register_function("get_page", move |a: &HashMap<String, Value>| {
-        get_page(&s, a)
-    });
-    let s = shared.clone();
-    tera.register_function("get_section", move |a: &HashMap<String, Value>| {
-        get_section(&s, a)
-    });
-    let (s, l) = (shared.clone(), lang.to_string());
-    tera.register_function("get_taxonomy", move |a: &HashMap<String, Value>| {
-        get_taxonomy(&s, &l, a)
-    });
-    let (s, l) = (shared.clone(), lang.to_string());
-    tera.register_function(
-        "get_taxonomy_url",
-        Safe(move |a: &HashMap<String, Value>| get_taxonomy_url(&s, &l, a)),
-    );
-    let (s, l) = (shared.clone(), lang.to_string());
-    tera.register_function("get_taxonomy_term", move |a: &HashMap<String, Value>| {
-        get_taxonomy_term(&s, &l, a)
-    });
-    let (s, l) = (shared.clone(), lang.to_string());
-    tera.register_function("get_az_index", move |a: &HashMap<String, Value>| {
-        get_az_index(&s, &l, a)
-    });
-    let (s, l) = (shared.clone(), lang.to_string());
-    tera.register_function("get_indicators", move |a: &HashMap<String, Value>| {
-        crate::templates::indicators::get_indicators(&s, &l, a)
-    });
-    let s = shared.clone();
-    tera.register_function("page_section", move |a: &HashMap<String, Value>| {
-        page_section(&s, a)
-    });
-    let s = shared.clone();
-    tera.register_function("load_data", move |a: &HashMap<String, Value>| {
-        load_data(&s, a)
-    });
-    let shared_for_hash = shared;
+    let plain: [(&str, Plain); 8] = [
+        ("get_page", get_page),
+        ("get_section", get_section),
+        ("page_section", page_section),
+        ("load_data", load_data),
+        ("get_hash", get_hash),
+        ("get_image_metadata", get_image_metadata),
+        ("resize_image", resize_image),
+        ("get_url", get_url),
+    ];
+    for (name, f) in plain {
+        let s = shared.clone();
+        let call = move |a: &HashMap<String, Value>| f(&s, a);
+        match name {
+            "get_url" => tera.register_function(name, Safe(call)),
+            _ => tera.register_function(name, call),
+        }
+    }
+    let per_language: [(&str, PerLanguage); 6] = [
+        ("trans", trans),
+        ("get_taxonomy", get_taxonomy),
+        ("get_taxonomy_term", get_taxonomy_term),
+        ("get_az_index", get_az_index),
+        (
+            "get_indicators",
+            crate::templates::indicators::get_indicators,
+        ),
+        ("get_taxonomy_url", get_taxonomy_url),
+    ];
+    for (name, f) in per_language {
+        let (s, l) = (shared.clone(), lang.to_string());
+        let call = move |a: &HashMap<String, Value>| f(&s, &l, a);
+        match name {
+            "get_taxonomy_url" => tera.register_function(name, Safe(call)),
+            _ => tera.register_function(name, call),
+        }
+    }
     tera.register_function("qr_code", QrCode);
-    let s = shared_for_hash.clone();
-    tera.register_function("get_hash", move |a: &HashMap<String, Value>| {
-        get_hash(&s, a)
-    });
-    let s = shared_for_hash.clone();
-    tera.register_function("get_image_metadata", move |a: &HashMap<String, Value>| {
-        get_image_metadata(&s, a)
-    });
-    let s = shared_for_hash;
-    tera.register_function("resize_image", move |a: &HashMap<String, Value>| {
-        resize_image(&s, a)
-    });
 }
 
 fn arg_str<'a>(args: &'a HashMap<String, Value>, name: &str, f: &str) -> Result<&'a str> {
