@@ -195,6 +195,17 @@ impl Templates {
 
     pub fn render_error(&self, template: &str, e: &tera::Error, source: &Path) -> Diagnostic {
         let chain = error_chain(e);
+        // `throw(message=...)` is a template checking the content it renders: the message is the
+        // template's own explanation, and the file to fix is the source.
+        if let Some((_, message)) = chain.split_once("Function call 'throw' failed: ") {
+            return Diagnostic::error(
+                source.to_path_buf(),
+                format!(
+                    "{message} (checked by {})",
+                    self.file_of(template).display()
+                ),
+            );
+        }
         let names: Vec<&str> = chain.split('\'').skip(1).step_by(2).collect();
         let culprit = names
             .iter()

@@ -876,20 +876,9 @@ fn a_redirect_on_this_site_works_under_its_content_security_policy() {
     // The site's CSP forbids inline scripts, so Zola's redirect page (a script, with the meta
     // refresh inside <noscript>) would go nowhere here: the theme's own redirect page
     // refreshes without a script.
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let tmp = tempfile::tempdir().expect("temp dir");
-    for part in ["content", "themes", "data", "config.toml"] {
-        let to = tmp.path().join(part);
-        if root.join(part).is_dir() {
-            crate::common::copy_dir(&root.join(part), &to, &[]);
-        } else {
-            std::fs::copy(root.join(part), &to).expect("copy config");
-        }
-    }
-    let page = tmp.path().join("content/safety/emergencies.md");
-    let text = std::fs::read_to_string(&page).expect("read page");
-    let text = text.replacen("+++\n", "+++\naliases = [\"/old-emergencies/\"]\n", 1);
-    std::fs::write(&page, text).expect("write page");
+    let tmp = bundled_site_with("content/safety/emergencies.md", |text| {
+        text.replacen("+++\n", "+++\naliases = [\"/old-emergencies/\"]\n", 1)
+    });
     let built = match build(&BuildOptions::new(tmp.path())) {
         Ok(b) => b,
         Err(e) => panic!("the site with an alias must build:\n{e}"),
@@ -915,4 +904,43 @@ fn a_redirect_on_this_site_works_under_its_content_security_policy() {
         redirect.contains(&format!(r#"content="0; url={target}""#)),
         "{redirect}"
     );
+}
+
+/// A copy of the bundled site in a temporary folder, with one file's text changed by `edit`.
+fn bundled_site_with(file: &str, edit: impl Fn(&str) -> String) -> tempfile::TempDir {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tmp = tempfile::tempdir().expect("temp dir");
+    for part in ["content", "themes", "data", "config.toml"] {
+        let to = tmp.path().join(part);
+        if root.join(part).is_dir() {
+            crate::common::copy_dir(&root.join(part), &to, &[]);
+        } else {
+            std::fs::copy(root.join(part), &to).expect("copy config");
+        }
+    }
+    let path = tmp.path().join(file);
+    let text = std::fs::read_to_string(&path).expect("read the file to edit");
+    std::fs::write(&path, edit(&text)).expect("write the edited file");
+    tmp
+}
+
+#[test]
+fn a_practical_page_with_an_unknown_print_size_fails_naming_the_page_and_the_fix() {
+    // print_size fits a safety page's printout to its sheets (the card test says which pages
+    // need it); a typo must not silently print the default size.
+    let tmp = bundled_site_with("content/safety/falls.md", |text| {
+        text.replacen("[extra]\n", "[extra]\nprint_size = \"small\"\n", 1)
+    });
+    let err = match build(&BuildOptions::new(tmp.path())) {
+        Ok(_) => panic!("a print_size of \"small\" must fail the build"),
+        Err(e) => format!("{e:#}"),
+    };
+    assert!(err.contains("content/safety/falls.md"), "{err}");
+    assert!(err.contains(r#"use "smaller" or "larger""#), "{err}");
+    // The content is at fault, not the template that checked it.
+    assert!(
+        err.contains("content/safety/falls.md: error: [extra] print_size"),
+        "{err}"
+    );
+    assert!(!err.contains("fix the template"), "{err}");
 }
