@@ -17,7 +17,7 @@ use crate::passes::{headers, links, relative, search};
 use crate::render::Renderer;
 use crate::templates::resize::ImageQueue;
 use crate::templates::values::Values;
-use crate::templates::{Shared, Templates};
+use crate::templates::{Shared, TemplateCache, Templates};
 
 /// What to build and how.
 #[derive(Debug, Clone)]
@@ -35,6 +35,8 @@ pub struct BuildOptions {
     pub production: bool,
     /// Set by `serve` when a newer edit makes this build pointless.
     pub cancel: Cancel,
+    /// Set by `serve`: the templates parsed by its last build, reused while none changed.
+    pub template_cache: Option<Arc<TemplateCache>>,
 }
 
 /// When the search index is built.
@@ -58,6 +60,7 @@ impl BuildOptions {
             search: SearchStep::Inline,
             production: false,
             cancel: Cancel::default(),
+            template_cache: None,
         }
     }
 }
@@ -159,7 +162,11 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildFailed> {
     findings.extend(soft);
     let templates = steps
         .run("templates", || {
-            Templates::load(&opts.root, config.theme.as_deref())
+            let theme = config.theme.as_deref();
+            match &opts.template_cache {
+                Some(cache) => Templates::load_cached(&opts.root, theme, cache),
+                None => Templates::load(&opts.root, theme).map(Arc::new),
+            }
         })
         .map_err(failed)?;
     // Templates may list the targets while the Markdown renders; the data is checked against

@@ -69,6 +69,7 @@ pub fn serve(root: &Path, interface: IpAddr, port: u16, drafts: bool) -> Result<
         drafts,
         mode: Mode::Serve,
         search: SearchStep::Deferred,
+        template_cache: Some(Arc::default()),
         ..BuildOptions::new(root)
     };
     let live = Arc::new(RwLock::new(Live {
@@ -248,6 +249,11 @@ fn site_build(opts: BuildOptions) -> Box<BuildFn> {
             ..opts.clone()
         };
         let built = build(&opts).map_err(|failed| failed.to_string())?;
+        if std::env::var_os("SPROUT_TIMINGS").is_some() {
+            for t in &built.timings {
+                eprintln!("{:>16}: {:6.1} ms", t.step, t.took.as_secs_f64() * 1000.0);
+            }
+        }
         println!(
             "rebuilt: {} files in {:.2}s",
             built.output.len(),

@@ -270,10 +270,13 @@ fn language_pages(ctx: &Ctx) -> Vec<VirtualPage> {
         json!({"title": home.as_ref().and_then(|h| h.0.clone()), "permalink": home.as_ref().map(|h| &h.1)}),
     ];
     let mut pages = Vec::new();
+    // Every page gets the downloads; only the dashboard gets `domains` and `indicators` (every
+    // target, in full): a copy of them on each of the other pages was most of this step's time
+    // and memory, for templates that show one domain or one target.
     let mut common = Map::new();
-    common.insert("domains".into(), Value::Array(domains.clone()));
     common.insert("downloads".into(), downloads);
     let mut dash = common.clone();
+    dash.insert("domains".into(), Value::Array(domains.clone()));
     dash.insert("indicators".into(), Value::Array(all.clone()));
     pages.push(virtual_page(
         ctx,

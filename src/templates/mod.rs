@@ -93,6 +93,19 @@ impl Shared {
     }
 }
 
+/// Template name → (text, file), as read from the theme and the site.
+type TemplateFiles = BTreeMap<String, (String, PathBuf)>;
+
+/// The templates parsed by the last build, with the texts they were parsed from.
+#[derive(Default)]
+pub struct TemplateCache(Mutex<Option<(TemplateFiles, Arc<Templates>)>>);
+
+impl std::fmt::Debug for TemplateCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TemplateCache")
+    }
+}
+
 /// All templates, parsed once; `for_language` adds the functions bound to one language.
 #[derive(Clone)]
 pub struct Templates {
@@ -107,7 +120,31 @@ pub struct Templates {
 impl Templates {
     /// Load built-ins, then the theme's `templates/`, then the site's `templates/`.
     pub fn load(root: &Path, theme: Option<&str>) -> Result<Templates, Diagnostics> {
-        let mut files: BTreeMap<String, (String, PathBuf)> = BTreeMap::new();
+        Self::parse(Self::read(root, theme)?)
+    }
+
+    /// As `load`, but reuse the templates `cache` parsed last while no template file's text
+    /// changed (`serve` rebuilds after a content edit without parsing every template again).
+    pub fn load_cached(
+        root: &Path,
+        theme: Option<&str>,
+        cache: &TemplateCache,
+    ) -> Result<Arc<Templates>, Diagnostics> {
+        let files = Self::read(root, theme)?;
+        let mut last = cache.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((seen, parsed)) = last.as_ref()
+            && *seen == files
+        {
+            return Ok(parsed.clone());
+        }
+        let parsed = Arc::new(Self::parse(files.clone())?);
+        *last = Some((files, parsed.clone()));
+        Ok(parsed)
+    }
+
+    /// Every template file's text and path by template name: the theme's, then the site's.
+    fn read(root: &Path, theme: Option<&str>) -> Result<TemplateFiles, Diagnostics> {
+        let mut files: TemplateFiles = BTreeMap::new();
         let mut problems = Diagnostics::default();
         if let Some(theme) = theme {
             let dir = root.join("themes").join(theme).join("templates");
@@ -128,6 +165,14 @@ impl Templates {
             files.extend(aliases);
         }
         collect(&root.join("templates"), root, &mut files, &mut problems);
+        if problems.has_errors() {
+            return Err(problems);
+        }
+        Ok(files)
+    }
+
+    fn parse(files: TemplateFiles) -> Result<Templates, Diagnostics> {
+        let mut problems = Diagnostics::default();
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".htm", ".xml"]);
         let mut all: Vec<(String, String)> = BUILTINS

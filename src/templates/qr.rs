@@ -3,7 +3,9 @@
 //! modules per row as strokes), a fraction of the size of the crate's one-rectangle-per-module
 //! SVG, which matters on a page that lists fifteen codes.
 
+use std::collections::HashMap;
 use std::fmt::Write;
+use std::sync::{Arc, LazyLock, Mutex};
 
 use qrcode::{Color, EcLevel, QrCode};
 
@@ -12,16 +14,33 @@ const QUIET: usize = 4;
 
 /// An inline `<svg>` encoding `text`, labelled for screen readers with `label`.
 pub fn svg(text: &str, label: &str) -> Result<String, String> {
+    let (size, path) = drawn(text)?;
+    Ok(format!(
+        r##"<svg class="qr" role="img" aria-label="{}" viewBox="0 0 {size} {size}" shape-rendering="crispEdges"><rect width="{size}" height="{size}" fill="#fff"/><path stroke="#000" d="{path}"/></svg>"##,
+        html_escape::encode_double_quoted_attribute(label),
+    ))
+}
+
+/// A code's size with its quiet zone, and its path.
+type Drawn = (usize, Arc<str>);
+
+/// Draw `text`'s code, once per process. Encoding is most of the cost (the encoder
+/// scores all eight masks), and one address is drawn on its page, on the schools page and on the
+/// print-all-cards page, and again on each rebuild under `serve`: each is encoded once per process.
+fn drawn(text: &str) -> Result<Drawn, String> {
+    static DRAWN: LazyLock<Mutex<HashMap<String, Drawn>>> = LazyLock::new(Default::default);
+    if let Some(hit) = DRAWN.lock().map_err(|e| e.to_string())?.get(text) {
+        return Ok(hit.clone());
+    }
     let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M)
         .map_err(|e| format!("cannot encode `{text}` as a QR code ({e})"))?;
     let width = code.width();
-    let colors = code.to_colors();
-    let size = width + 2 * QUIET;
-    Ok(format!(
-        r##"<svg class="qr" role="img" aria-label="{}" viewBox="0 0 {size} {size}" shape-rendering="crispEdges"><rect width="{size}" height="{size}" fill="#fff"/><path stroke="#000" d="{}"/></svg>"##,
-        html_escape::encode_double_quoted_attribute(label),
-        runs_path(&colors, width)
-    ))
+    let drawn = (
+        width + 2 * QUIET,
+        Arc::from(runs_path(&code.to_colors(), width)),
+    );
+    let mut cache = DRAWN.lock().map_err(|e| e.to_string())?;
+    Ok(cache.entry(text.to_owned()).or_insert(drawn).clone())
 }
 
 /// Each row's runs of dark modules as horizontal strokes one module thick, with relative moves

@@ -615,6 +615,52 @@ fn an_edit_is_served_after_the_rebuild() {
 }
 
 #[test]
+fn a_template_edit_after_a_content_edit_is_served() {
+    // `serve` reuses the templates it parsed while none changed: a content edit must not leave
+    // a later template edit unseen.
+    let _g = shared();
+    let server = Server::start("serve-site", "/");
+    let page = server.read("content/about.en.md");
+    server.write(
+        "content/about.en.md",
+        &page.replace(
+            "The original sentence about the fixture.",
+            "Edited content.",
+        ),
+    );
+    let (ok, last) = wait_for(
+        &server,
+        "/en/about/",
+        "Edited content.",
+        Duration::from_secs(10),
+    );
+    assert!(
+        ok,
+        "content edit not served: {}\n{}",
+        last.text(),
+        server.log()
+    );
+    let template = server.read("templates/page.html");
+    server.write(
+        "templates/page.html",
+        &template.replace("<article>", r#"<article class="edited-template">"#),
+    );
+    let (ok, last) = wait_for(
+        &server,
+        "/en/about/",
+        r#"<article class="edited-template">"#,
+        Duration::from_secs(10),
+    );
+    assert!(
+        ok,
+        "template edit not served: {}\n{}",
+        last.text(),
+        server.log()
+    );
+    assert!(last.text().contains("Edited content."), "{}", last.text());
+}
+
+#[test]
 fn a_broken_edit_keeps_the_last_good_site_and_reports_the_error() {
     let _g = shared();
     let server = Server::start("serve-site", "/");

@@ -13,23 +13,20 @@ use crate::templates::Shared;
 
 pub(super) fn load_data(shared: &Shared, args: &HashMap<String, Value>) -> Result<Value> {
     let required = opt_bool(args, "required", true);
-    let (source, text) = match (opt_str(args, "url"), opt_str(args, "path")) {
-        (Some(url), _) => (url.to_string(), fetch_url(shared, url, required)?),
-        (None, Some(path)) => (path.to_string(), read_data_file(shared, path, required)?),
-        (None, None) => {
+    let (url, path) = (opt_str(args, "url"), opt_str(args, "path"));
+    let source = match url.or(path) {
+        Some(s) => s,
+        None => {
             return Err(Error::msg(
                 "`load_data` needs a `path` (a file in the site) or a `url`",
             ));
         }
     };
-    let Some(text) = text else {
-        return Ok(Value::Null);
-    };
     // As in Zola: the `format` argument, else the file's extension, else plain text.
     let format = opt_str(args, "format")
         .map(str::to_string)
         .unwrap_or_else(|| {
-            let ext = Path::new(opt_str(args, "path").unwrap_or(""))
+            let ext = Path::new(path.unwrap_or(""))
                 .extension()
                 .map(|e| e.to_string_lossy().to_lowercase())
                 .unwrap_or_default();
@@ -39,7 +36,8 @@ pub(super) fn load_data(shared: &Shared, args: &HashMap<String, Value>) -> Resul
                 "plain".into()
             }
         });
-    let key = (PathBuf::from(&source), format.clone());
+    // A file or URL is read and parsed once per build, however many pages ask for it.
+    let key = (PathBuf::from(source), format.clone());
     if let Some(v) = shared
         .data_cache
         .lock()
@@ -48,6 +46,13 @@ pub(super) fn load_data(shared: &Shared, args: &HashMap<String, Value>) -> Resul
     {
         return Ok(v.clone());
     }
+    let text = match url {
+        Some(url) => fetch_url(shared, url, required)?,
+        None => read_data_file(shared, source, required)?,
+    };
+    let Some(text) = text else {
+        return Ok(Value::Null);
+    };
     let value = parse_data(&text, &format)
         .map_err(|m| Error::msg(format!("`load_data`: `{source}`: {m}")))?;
     if let Ok(mut cache) = shared.data_cache.lock() {
