@@ -70,8 +70,17 @@ impl<'a> Renderer<'a> {
     /// Render the whole site; every template error is reported.
     pub fn render(&self) -> Result<Output, Diagnostics> {
         let jobs = self.jobs();
-        let results: Vec<Result<(String, String), Diagnostic>> =
-            jobs.par_iter().map(|j| self.run(j)).collect();
+        // Each page is kept until the output is written; a rendered String has up to twice the
+        // capacity it uses, so it gives the rest back (on its own thread, as it is made).
+        let results: Vec<Result<(String, String), Diagnostic>> = jobs
+            .par_iter()
+            .map(|j| {
+                self.run(j).map(|(path, mut html)| {
+                    html.shrink_to_fit();
+                    (path, html)
+                })
+            })
+            .collect();
         let mut output = Output::default();
         let mut problems = Diagnostics::default();
         for (job, r) in jobs.iter().zip(results) {
