@@ -289,7 +289,8 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildFailed> {
             return Err(failed(unwritable.into_iter().collect()));
         }
     }
-    if config.minify_html {
+    // `serve` minifies each page when it is asked for (`Built::config.minify_html` says so).
+    if config.minify_html && opts.mode != Mode::Serve {
         steps.run("minify", || output.minify_html());
     }
     if config.mode == Mode::Build {

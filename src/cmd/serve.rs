@@ -42,6 +42,19 @@ pub struct Live {
     /// Counts good builds, so a background search index is only added to the build it was
     /// made from.
     pub generation: u64,
+    /// Minify each HTML page as it is served (the build leaves it to `serve`).
+    pub minify: bool,
+}
+
+impl Live {
+    /// A file's bytes as `build` would write them: HTML minified when the site asks for it.
+    fn served(&self, file: &str, bytes: Vec<u8>) -> Vec<u8> {
+        if self.minify && file.ends_with(".html") {
+            Output::minified(&bytes)
+        } else {
+            bytes
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -79,6 +92,7 @@ pub fn serve(root: &Path, interface: IpAddr, port: u16, drafts: bool) -> Result<
         default_language: config.default_language.clone(),
         languages: config.languages.iter().map(|l| l.code.clone()).collect(),
         generation: 0,
+        minify: false,
     }));
     let (events, _) = broadcast::channel(16);
     let rebuilder = Rebuilder::new(site_build(opts), live.clone(), events.clone());
@@ -127,6 +141,8 @@ pub type BuildFn = dyn Fn(&Cancel) -> Result<Rebuilt, String> + Send + Sync;
 pub struct Rebuilt {
     pub output: Output,
     pub pending_search: Option<crate::passes::search::Pending>,
+    /// `minify_html`: the pages are minified as they are served.
+    pub minify: bool,
 }
 
 impl Rebuilder {
@@ -177,6 +193,7 @@ impl Rebuilder {
         let message = match result {
             Ok(rebuilt) => {
                 l.output = rebuilt.output;
+                l.minify = rebuilt.minify;
                 l.error = None;
                 l.generation += 1;
                 if let Some(pending) = rebuilt.pending_search {
@@ -260,6 +277,7 @@ fn site_build(opts: BuildOptions) -> Box<BuildFn> {
             start.elapsed().as_secs_f64()
         );
         Ok(Rebuilt {
+            minify: built.config.minify_html,
             output: built.output,
             pending_search: built.pending_search,
         })
@@ -362,7 +380,7 @@ fn serve_file(state: &AppState, rel: &str, path: &str) -> Response<HttpBody> {
             redirect(&format!("{path}/"))
         }
         Some(file) => match l.output.read(&file) {
-            Some(bytes) => respond(StatusCode::OK, &file, bytes, &l.base_path),
+            Some(bytes) => respond(StatusCode::OK, &file, l.served(&file, bytes), &l.base_path),
             None => plain(StatusCode::INTERNAL_SERVER_ERROR, "cannot read this file"),
         },
         None => {
@@ -372,7 +390,12 @@ fn serve_file(state: &AppState, rel: &str, path: &str) -> Response<HttpBody> {
                 .filter(|c| l.languages.iter().any(|x| x == c) && *c != l.default_language);
             let page = lang.map_or("404.html".to_string(), |c| format!("{c}/404.html"));
             match l.output.read(&page) {
-                Some(bytes) => respond(StatusCode::NOT_FOUND, &page, bytes, &l.base_path),
+                Some(bytes) => respond(
+                    StatusCode::NOT_FOUND,
+                    &page,
+                    l.served(&page, bytes),
+                    &l.base_path,
+                ),
                 None => plain(StatusCode::NOT_FOUND, "not found"),
             }
         }
@@ -567,6 +590,7 @@ mod tests {
             default_language: "en".into(),
             languages: vec!["en".into()],
             generation: 0,
+            minify: false,
         }))
     }
 
@@ -576,6 +600,7 @@ mod tests {
         Rebuilt {
             output,
             pending_search: None,
+            minify: false,
         }
     }
 

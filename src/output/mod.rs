@@ -174,6 +174,12 @@ impl Output {
         });
     }
 
+    /// One page minified as `minify_html` does it (`serve` minifies each page as it is asked
+    /// for, so a rebuild does not wait for every page).
+    pub fn minified(html: &[u8]) -> Vec<u8> {
+        minify_html::minify(html, &minify_config())
+    }
+
     /// Write everything to a staging folder beside `dest`, then swap it in. On any error the
     /// previous `dest` is left as it was.
     pub fn write_atomic(&self, dest: &Path) -> Result<()> {

@@ -615,6 +615,42 @@ fn an_edit_is_served_after_the_rebuild() {
 }
 
 #[test]
+fn a_minified_site_is_served_as_build_writes_it() {
+    // With `minify_html`, `serve` minifies each page as it is asked for instead of every page
+    // on every rebuild: what it serves is still what `build` writes, plus the reload script.
+    let _g = shared();
+    let site = copy_fixture("serve-site");
+    let config = site.path().join("config.toml");
+    let text = std::fs::read_to_string(&config).expect("config");
+    std::fs::write(&config, format!("minify_html = true\n{text}")).expect("write config");
+    let server = Server::start_in(site, "/");
+    let served = server.get("/en/about/").text().replace(
+        &format!("<script src=\"/{RELOAD_TAG}\" defer></script>"),
+        "",
+    );
+    let out = tempfile::tempdir().expect("temp dir");
+    let built = Command::new(BIN)
+        .args(["build", "--root"])
+        .arg(server.site.path())
+        .args(["--base-url", &format!("http://127.0.0.1:{}", server.port)])
+        .arg("--output-dir")
+        .arg(out.path())
+        .output()
+        .expect("run sprout build");
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let written = std::fs::read_to_string(out.path().join("en/about/index.html")).expect("page");
+    assert!(
+        !written.contains("\n  <"),
+        "the built page is minified:\n{written}"
+    );
+    assert_eq!(served, written);
+}
+
+#[test]
 fn a_template_edit_after_a_content_edit_is_served() {
     // `serve` reuses the templates it parsed while none changed: a content edit must not leave
     // a later template edit unseen.
