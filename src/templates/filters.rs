@@ -2,7 +2,7 @@
 //! `num_format`, `base64_encode`, `base64_decode` and `regex_replace`.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, LazyLock, Mutex};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -28,11 +28,59 @@ pub fn register(tera: &mut Tera, shared: Arc<Shared>) {
     );
     tera.register_filter("base64_encode", base64_encode);
     tera.register_filter("base64_decode", base64_decode);
-    let cache: Mutex<HashMap<String, Regex>> = Mutex::default();
-    tera.register_filter(
-        "regex_replace",
-        move |v: &Value, a: &HashMap<String, Value>| regex_replace(&cache, v, a),
-    );
+    tera.register_filter("regex_replace", regex_replace);
+    // Tera's own `matching` test compiles its pattern on every call; this one, the same test,
+    // compiles each pattern once.
+    tera.register_tester("matching", matching);
+}
+
+/// `pattern` compiled, once per process for each pattern (a `Regex` clone shares it).
+fn compiled(pattern: &str) -> std::result::Result<Regex, regex::Error> {
+    static COMPILED: LazyLock<Mutex<HashMap<String, Regex>>> = LazyLock::new(Default::default);
+    let mut cache = COMPILED.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(re) = cache.get(pattern) {
+        return Ok(re.clone());
+    }
+    let re = Regex::new(pattern)?;
+    cache.insert(pattern.to_string(), re.clone());
+    Ok(re)
+}
+
+/// Tera's `is matching(pattern)`, with its messages.
+fn matching(value: Option<&Value>, params: &[Value]) -> Result<bool> {
+    let value = match value {
+        Some(Value::String(s)) => s,
+        Some(_) => {
+            return Err(Error::msg(
+                "Tester `matching` was called on a variable that isn't a string",
+            ));
+        }
+        None => {
+            return Err(Error::msg(
+                "Tester `matching` was called on an undefined variable",
+            ));
+        }
+    };
+    let pattern = match params {
+        [Value::String(p)] => p,
+        [_] => {
+            return Err(Error::msg(
+                "Tester `matching` called with a non-string argument",
+            ));
+        }
+        _ => {
+            return Err(Error::msg(format!(
+                "Tester `matching` was called with {} parameters, but takes only 1",
+                params.len()
+            )));
+        }
+    };
+    let re = compiled(pattern).map_err(|e| {
+        Error::msg(format!(
+            "Tester `matching`: Invalid regular expression: {e}"
+        ))
+    })?;
+    Ok(re.is_match(value))
 }
 
 fn string_arg<'a>(filter: &str, v: Option<&'a Value>, name: &str) -> Result<&'a str> {
@@ -56,24 +104,13 @@ fn base64_decode(value: &Value, _: &HashMap<String, Value>) -> Result<Value> {
 }
 
 /// `regex_replace(pattern, rep)`: every match replaced (`$1` for groups); patterns compiled
-/// once per build.
-fn regex_replace(
-    cache: &Mutex<HashMap<String, Regex>>,
-    value: &Value,
-    args: &HashMap<String, Value>,
-) -> Result<Value> {
+/// once per process.
+fn regex_replace(value: &Value, args: &HashMap<String, Value>) -> Result<Value> {
     let text = string_arg("regex_replace", Some(value), "the value")?;
     let pattern = string_arg("regex_replace", args.get("pattern"), "pattern")?;
     let rep = string_arg("regex_replace", args.get("rep"), "rep")?;
-    let mut cache = cache
-        .lock()
-        .map_err(|_| Error::msg("regex_replace cache poisoned"))?;
-    if !cache.contains_key(pattern) {
-        let re = Regex::new(pattern)
-            .map_err(|e| Error::msg(format!("`regex_replace`: failed to compile regex: {e}")))?;
-        cache.insert(pattern.to_string(), re);
-    }
-    let re = &cache[pattern];
+    let re = compiled(pattern)
+        .map_err(|e| Error::msg(format!("`regex_replace`: failed to compile regex: {e}")))?;
     Ok(Value::String(re.replace_all(text, rep).into_owned()))
 }
 
@@ -157,7 +194,30 @@ mod tests {
             ("pattern".to_string(), Value::from(r"(\w+)@(\w+)")),
             ("rep".to_string(), Value::from("$2 at $1")),
         ]);
-        let v = regex_replace(&Mutex::default(), &Value::from("me@home, you@work"), &args).unwrap();
+        let v = regex_replace(&Value::from("me@home, you@work"), &args).unwrap();
         assert_eq!(v, "home at me, work at you");
+    }
+
+    #[test]
+    fn matching_tests_as_teras_own_with_its_errors() {
+        let mut tera = Tera::default();
+        tera.register_tester("matching", matching);
+        let render = |t: &str, v: Value| {
+            let mut ctx = tera::Context::new();
+            ctx.insert("v", &v);
+            let mut one = tera.clone();
+            one.add_raw_template("t", t)?;
+            one.render("t", &ctx)
+        };
+        let t = r#"{% if v is matching("^[0-9]+$") %}yes{% else %}no{% endif %}"#;
+        assert_eq!(render(t, Value::from("12")).unwrap(), "yes");
+        assert_eq!(render(t, Value::from("1a")).unwrap(), "no");
+        // The second call finds the compiled pattern: same answer.
+        assert_eq!(render(t, Value::from("34")).unwrap(), "yes");
+        let bad = r#"{% if v is matching("(") %}yes{% endif %}"#;
+        let err = format!("{:?}", render(bad, Value::from("x")).unwrap_err());
+        assert!(err.contains("Invalid regular expression"), "{err}");
+        let not_string = format!("{:?}", render(t, Value::from(3)).unwrap_err());
+        assert!(not_string.contains("isn't a string"), "{not_string}");
     }
 }
