@@ -623,9 +623,26 @@ fn the_same_input_gives_byte_identical_output() {
     let first = &site().output;
     assert_eq!(first.len(), again.output.len());
     for path in first.paths() {
-        assert!(
-            first.read(path) == again.output.read(path),
-            "{path} differs between two builds"
+        let (a, b) = (first.read(path), again.output.read(path));
+        if a == b {
+            continue;
+        }
+        // Say where, so that a rare difference can be read from the CI log.
+        let (a, b) = (a.unwrap_or_default(), b.unwrap_or_default());
+        let at = a
+            .iter()
+            .zip(&b)
+            .position(|(x, y)| x != y)
+            .unwrap_or(a.len().min(b.len()));
+        let around = |v: &[u8]| {
+            String::from_utf8_lossy(&v[at.saturating_sub(80)..(at + 80).min(v.len())]).into_owned()
+        };
+        panic!(
+            "{path} differs between two builds at byte {at} ({} and {} bytes):\n{}\n---\n{}",
+            a.len(),
+            b.len(),
+            around(&a),
+            around(&b)
         );
     }
 }
