@@ -1,5 +1,6 @@
 //! Zola's template filters that Tera lacks: `markdown` (with `@/` links resolved),
-//! `num_format`, `base64_encode`, `base64_decode` and `regex_replace`.
+//! `num_format`, `base64_encode`, `base64_decode` and `regex_replace`; and Tera's `matching`
+//! test, with each pattern compiled once.
 
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
