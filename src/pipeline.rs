@@ -96,6 +96,18 @@ pub struct Timing {
     pub resident_kb: Option<u64>,
 }
 
+/// `      markdown:    32.6 ms      70 MB resident`, as `--timings` prints a step.
+impl std::fmt::Display for Timing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let ms = self.took.as_secs_f64() * 1000.0;
+        write!(f, "{:>16}: {ms:>7.1} ms", self.step)?;
+        match self.resident_kb {
+            Some(kb) => write!(f, "  {:>6} MB resident", kb / 1024),
+            None => Ok(()),
+        }
+    }
+}
+
 /// The process's resident memory in KiB, from `/proc/self/status` (`None` elsewhere).
 pub fn resident_kb() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;

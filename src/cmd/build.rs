@@ -28,19 +28,15 @@ pub fn run(opts: &BuildOptions, timings: bool) -> Result<bool> {
     let write = Instant::now();
     built.output.write_atomic(&built.output_dir)?;
     if timings {
-        let line = |step: &str, took: Duration, kb: Option<u64>| {
-            let memory = kb.map_or(String::new(), |kb| {
-                format!("  {:>6} MB resident", kb / 1024)
-            });
-            eprintln!(
-                "{step:>16}: {:>7.1} ms{memory}",
-                took.as_secs_f64() * 1000.0
-            );
-        };
         for t in &built.timings {
-            line(t.step, t.took, t.resident_kb);
+            eprintln!("{t}");
         }
-        line("write", write.elapsed(), crate::pipeline::resident_kb());
+        let written = crate::pipeline::Timing {
+            step: "write",
+            took: write.elapsed(),
+            resident_kb: crate::pipeline::resident_kb(),
+        };
+        eprintln!("{written}");
     }
     if built.translations.problems().next().is_some() {
         eprintln!("{}", built.translations.shortened(WARNINGS_PER_GROUP));

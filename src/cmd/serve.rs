@@ -268,7 +268,7 @@ fn site_build(opts: BuildOptions) -> Box<BuildFn> {
         let built = build(&opts).map_err(|failed| failed.to_string())?;
         if std::env::var_os("SPROUT_TIMINGS").is_some() {
             for t in &built.timings {
-                eprintln!("{:>16}: {:6.1} ms", t.step, t.took.as_secs_f64() * 1000.0);
+                eprintln!("{t}");
             }
         }
         println!(

@@ -20,6 +20,26 @@ fn shared() -> std::sync::RwLockReadGuard<'static, ()> {
     LOAD.read().unwrap_or_else(|e| e.into_inner())
 }
 
+/// `sprout build` of the site at `root` (with `args`) into a new temporary folder.
+fn build_copy(root: &std::path::Path, args: &[&str]) -> tempfile::TempDir {
+    let out = tempfile::tempdir().expect("temp dir");
+    let built = Command::new(BIN)
+        .arg("build")
+        .arg("--root")
+        .arg(root)
+        .args(args)
+        .arg("--output-dir")
+        .arg(out.path())
+        .output()
+        .expect("run sprout build");
+    assert!(
+        built.status.success(),
+        "sprout build failed:\n{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    out
+}
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -140,6 +160,23 @@ impl Server {
 
     fn get(&self, path: &str) -> Reply {
         get(&self.url(path))
+    }
+
+    /// Replace `from` with `to` in the site's `file`, then wait (10 s at most) until `path`
+    /// serves `to`; the last answer.
+    fn edit_until_served(&self, file: &str, from: &str, to: &str, path: &str) -> Reply {
+        let text = self.read(file);
+        assert!(text.contains(from), "{file} does not contain {from:?}");
+        self.write(file, &text.replace(from, to));
+        let (ok, last) = wait_for(self, path, to, Duration::from_secs(10));
+        assert!(
+            ok,
+            "the edit was not served within 10 s; last answer {}:\n{}\nserver log:\n{}",
+            last.status,
+            last.text(),
+            self.log()
+        );
+        last
     }
 
     fn write(&self, rel: &str, text: &str) {
@@ -433,20 +470,7 @@ fn pages_are_served_as_html_with_the_live_reload_script_that_build_leaves_out() 
     assert!(js.text().contains("EventSource"), "{}", js.text());
 
     // The same pages built with `sprout build` carry no live-reload script.
-    let out = tempfile::tempdir().expect("temp dir");
-    let built = Command::new(BIN)
-        .arg("build")
-        .arg("--root")
-        .arg(server.site.path())
-        .arg("--output-dir")
-        .arg(out.path())
-        .output()
-        .expect("run sprout build");
-    assert!(
-        built.status.success(),
-        "sprout build failed:\n{}",
-        String::from_utf8_lossy(&built.stderr)
-    );
+    let out = build_copy(server.site.path(), &[]);
     for file in [
         "index.html",
         "en/index.html",
@@ -580,29 +604,12 @@ fn path_traversal_is_refused() {
 fn an_edit_is_served_after_the_rebuild() {
     let _g = shared();
     let server = Server::start("serve-site", "/");
-    let file = "content/about.en.md";
-    let old = server.read(file);
-    assert!(old.contains("The original sentence about the fixture."));
     let mut events = EventStream::open(server.port, "/__sprout/events");
-    server.write(
-        file,
-        &old.replace(
-            "The original sentence about the fixture.",
-            "A freshly edited sentence, served live.",
-        ),
-    );
-    let (ok, last) = wait_for(
-        &server,
-        "/en/about/",
+    let last = server.edit_until_served(
+        "content/about.en.md",
+        "The original sentence about the fixture.",
         "A freshly edited sentence, served live.",
-        Duration::from_secs(10),
-    );
-    assert!(
-        ok,
-        "the edit was not served within 10 s; last answer {}:\n{}\nserver log:\n{}",
-        last.status,
-        last.text(),
-        server.log()
+        "/en/about/",
     );
     assert!(!last.text().contains("The original sentence"));
     assert!(
@@ -628,20 +635,8 @@ fn a_minified_site_is_served_as_build_writes_it() {
         &format!("<script src=\"/{RELOAD_TAG}\" defer></script>"),
         "",
     );
-    let out = tempfile::tempdir().expect("temp dir");
-    let built = Command::new(BIN)
-        .args(["build", "--root"])
-        .arg(server.site.path())
-        .args(["--base-url", &format!("http://127.0.0.1:{}", server.port)])
-        .arg("--output-dir")
-        .arg(out.path())
-        .output()
-        .expect("run sprout build");
-    assert!(
-        built.status.success(),
-        "{}",
-        String::from_utf8_lossy(&built.stderr)
-    );
+    let origin = format!("http://127.0.0.1:{}", server.port);
+    let out = build_copy(server.site.path(), &["--base-url", &origin]);
     let written = std::fs::read_to_string(out.path().join("en/about/index.html")).expect("page");
     assert!(
         !written.contains("\n  <"),
@@ -656,42 +651,17 @@ fn a_template_edit_after_a_content_edit_is_served() {
     // a later template edit unseen.
     let _g = shared();
     let server = Server::start("serve-site", "/");
-    let page = server.read("content/about.en.md");
-    server.write(
+    server.edit_until_served(
         "content/about.en.md",
-        &page.replace(
-            "The original sentence about the fixture.",
-            "Edited content.",
-        ),
-    );
-    let (ok, last) = wait_for(
-        &server,
-        "/en/about/",
+        "The original sentence about the fixture.",
         "Edited content.",
-        Duration::from_secs(10),
-    );
-    assert!(
-        ok,
-        "content edit not served: {}\n{}",
-        last.text(),
-        server.log()
-    );
-    let template = server.read("templates/page.html");
-    server.write(
-        "templates/page.html",
-        &template.replace("<article>", r#"<article class="edited-template">"#),
-    );
-    let (ok, last) = wait_for(
-        &server,
         "/en/about/",
-        r#"<article class="edited-template">"#,
-        Duration::from_secs(10),
     );
-    assert!(
-        ok,
-        "template edit not served: {}\n{}",
-        last.text(),
-        server.log()
+    let last = server.edit_until_served(
+        "templates/page.html",
+        "<article>",
+        r#"<article class="edited-template">"#,
+        "/en/about/",
     );
     assert!(last.text().contains("Edited content."), "{}", last.text());
 }
