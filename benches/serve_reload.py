@@ -84,6 +84,7 @@ def main():
     ap.add_argument("--sprout", default=str(REPO / "target/release/sprout"))
     ap.add_argument("--edits", type=int, default=10)
     ap.add_argument("--page", default="content/about.en.md")
+    ap.add_argument("--log", help="write the server's output here (with SPROUT_TIMINGS=1: each rebuild's steps)")
     a = ap.parse_args()
 
     site = Path(tempfile.mkdtemp(prefix="sprout-serve-", dir="/dev/shm"))
@@ -94,9 +95,10 @@ def main():
         elif src.exists():
             shutil.copy(src, site / name)
     port = free_port()
+    log = open(a.log, "w") if a.log else subprocess.DEVNULL
     proc = subprocess.Popen(
         [a.sprout, "serve", "--root", str(site), "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=log, stderr=log,
     )
     try:
         deadline = time.monotonic() + 120
@@ -129,7 +131,9 @@ def main():
                     sys.exit(f"{url} did not show edit {i} within 30 s")
                 time.sleep(0.002)
             page_ms.append((time.monotonic() - t0) * 1000)
-            while get(port, entry)[1] == before_index:
+            # Until the new index is served: between the reload and the index, the entry file
+            # is missing (404), which is not the new index either.
+            while (seen := get(port, entry))[0] != 200 or seen[1] == before_index:
                 if time.monotonic() - t0 > 60:
                     sys.exit(f"the search index did not change within 60 s of edit {i}")
                 time.sleep(0.01)

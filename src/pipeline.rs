@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::config::{Config, Mode, SearchEngine};
-use crate::content::{self, LoadOptions, Site, translations};
+use crate::content::{self, LoadOptions, RenderedSite, Site, translations};
 pub use crate::diagnostics::Cancel;
 use crate::diagnostics::{BuildFailed, Diagnostic, Diagnostics};
 use crate::indicators;
@@ -155,6 +155,38 @@ fn failed(d: Diagnostics) -> BuildFailed {
 /// pages at one URL) are gathered through every step and fail the build at the end, except in
 /// `check` mode, which returns them in `Built::findings` to report with everything else.
 pub fn build(opts: &BuildOptions) -> Result<Built, BuildFailed> {
+    finish(prepare(opts)?, opts)
+}
+
+/// A build up to its pages: the site loaded, its Markdown rendered and every value the
+/// templates read, ready to render any page. `finish` renders them all; `serve` first renders
+/// the page the browser asks for (`Prepared::pages`).
+pub struct Prepared {
+    config: Config,
+    site: Arc<Site>,
+    data: indicators::Data,
+    renderer: Arc<Renderer>,
+    early: Output,
+    images: Arc<ImageQueue>,
+    findings: Vec<Diagnostic>,
+    steps: Steps,
+}
+
+impl Prepared {
+    /// The site's pages, each rendered when it is asked for.
+    pub fn pages(&self) -> crate::render::OnDemand {
+        crate::render::OnDemand::new(self.renderer.clone())
+    }
+
+    /// Whether `serve` minifies the pages it sends.
+    pub fn minify_html(&self) -> bool {
+        self.config.minify_html
+    }
+}
+
+/// The steps up to rendering the pages: configuration, content, templates, Markdown, data
+/// checks and template values.
+pub fn prepare(opts: &BuildOptions) -> Result<Prepared, BuildFailed> {
     let mut steps = Steps {
         timings: Vec::new(),
         cancel: opts.cancel.clone(),
@@ -189,15 +221,21 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildFailed> {
     let directory = Arc::new(raw.as_ref().map(|r| r.directory()).unwrap_or_default());
     let site = Arc::new(site);
     let images = Arc::new(ImageQueue::default());
+    // One set of templates per language serves the shortcodes, then the pages: their
+    // functions see the site without rendered content until the Markdown is done.
+    let shared = Arc::new(Shared::new(
+        site.clone(),
+        Arc::new(Values::new(&site, RenderedSite::empty(&site))),
+        directory,
+        images.clone(),
+    ));
+    let teras = steps.run("languages", || {
+        templates.for_languages(&site.config, &shared)
+    });
     let (rendered, soft) = steps
         .run("markdown", || {
-            crate::render::markdown::render_all(
-                &site,
-                &templates,
-                directory.clone(),
-                images.clone(),
-                &opts.cancel,
-            )
+            let values = shared.values();
+            crate::render::markdown::render_all(&site, &templates, &teras, &values, &opts.cancel)
         })
         .map_err(failed)?;
     findings.extend(soft);
@@ -209,26 +247,46 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildFailed> {
         .map_err(failed)?;
     let virtuals = steps.run("generated pages", || indicators::pages(&site, &data));
     let values = Arc::new(steps.run("values", || Values::new(&site, rendered)));
+    shared.set_values(values.clone());
     // Zola's search index comes from the Markdown and is made before the templates render, as
     // Zola makes it, so a template can cachebust its URL. Pagefind indexes the final pages,
     // after the link check.
-    let engine = config.default_lang().search.engine;
     let mut early = Output::default();
-    if engine == SearchEngine::Zola {
+    if config.default_lang().search.engine == SearchEngine::Zola {
         steps
             .run("search", || {
                 crate::passes::zola_search::index(&site, values.rendered(), &mut early)
             })
             .map_err(failed)?;
     }
-    let shared = Arc::new(Shared::new(
-        site.clone(),
-        values.clone(),
-        directory,
-        images.clone(),
-    ));
     shared.know_files(&early);
-    let renderer = Renderer::new(&site, &values, &templates, &virtuals, shared);
+    let renderer = steps.run("renderer", || {
+        Renderer::new(site.clone(), values, templates, virtuals.into(), teras)
+    });
+    Ok(Prepared {
+        config,
+        site,
+        data,
+        renderer: Arc::new(renderer),
+        early,
+        images,
+        findings,
+        steps,
+    })
+}
+
+/// Render every page of a prepared build, add the other files and run the checks.
+pub fn finish(prepared: Prepared, opts: &BuildOptions) -> Result<Built, BuildFailed> {
+    let Prepared {
+        config,
+        site,
+        data,
+        renderer,
+        early,
+        images,
+        mut findings,
+        mut steps,
+    } = prepared;
     let mut output = steps.run("render", || renderer.render()).map_err(failed)?;
     output.append(early);
     steps.go_on()?;
@@ -256,6 +314,8 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildFailed> {
     }
     steps.run("headers", || headers::add(&config, &mut output));
     findings.extend(output.take_problems());
+    let virtuals = renderer.virtuals.clone();
+    drop(renderer);
     let sources = sources(&site, &virtuals);
     // One streaming pass over every page feeds both the limits and the link check. A page past
     // a limit stops the build here, in `check` mode too, before anything reads the pages as
@@ -276,7 +336,7 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildFailed> {
     }
     steps.go_on()?;
     let mut pending_search = None;
-    if engine == SearchEngine::Pagefind {
+    if config.default_lang().search.engine == SearchEngine::Pagefind {
         match opts.search {
             SearchStep::Inline => steps
                 .run("search", || search::index(&site, &mut output))

@@ -1,11 +1,14 @@
 //! `sprout serve`: build in memory, serve on 127.0.0.1 under the base URL's sub-path, watch the
-//! site's folders, rebuild on change and reload open pages over server-sent events. A broken
-//! edit keeps the last good site and shows the error in the terminal and in the browser.
+//! site's folders, rebuild on change and reload open pages over server-sent events. After an
+//! edit to pages or templates, open pages reload as soon as the site is prepared and each page
+//! renders when it is asked for, while the full build (feeds, checks, search) finishes behind.
+//! A broken edit keeps the last good site and shows the error in the terminal and in the
+//! browser.
 
 use std::net::{IpAddr, SocketAddr};
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
@@ -25,7 +28,8 @@ use tokio_stream::wrappers::BroadcastStream;
 
 use crate::config::Mode;
 use crate::output::Output;
-use crate::pipeline::{BuildOptions, Cancel, SearchStep, build};
+use crate::pipeline::{BuildOptions, Cancel, SearchStep, finish, prepare};
+use crate::render::OnDemand;
 
 /// Paths the server owns, under the site's base path.
 const RELOAD_JS: &str = "__sprout/livereload.js";
@@ -44,6 +48,9 @@ pub struct Live {
     pub generation: u64,
     /// Minify each HTML page as it is served (the build leaves it to `serve`).
     pub minify: bool,
+    /// After an edit to pages or templates: the new site's pages, rendered as they are asked
+    /// for, until the full build of that edit replaces `output`.
+    pub fresh: Option<Arc<OnDemand>>,
 }
 
 impl Live {
@@ -55,6 +62,22 @@ impl Live {
             bytes
         }
     }
+
+    /// Whether the site has `file`: a page of the fresh build, or a file of the last full one.
+    fn has(&self, file: &str) -> bool {
+        self.fresh.as_ref().is_some_and(|f| f.has(file)) || self.output.contains(file)
+    }
+
+    /// The bytes to send for `file` (a fresh page is rendered now), or the error that stopped it.
+    fn read(&self, file: &str) -> Option<Result<Vec<u8>, String>> {
+        let rendered = self.fresh.as_ref().and_then(|f| f.render(file));
+        let bytes = match rendered {
+            Some(Ok(html)) => html.into_bytes(),
+            Some(Err(problem)) => return Some(Err(problem.to_string())),
+            None => self.output.read(file)?,
+        };
+        Some(Ok(self.served(file, bytes)))
+    }
 }
 
 #[derive(Clone)]
@@ -63,8 +86,22 @@ struct AppState {
     events: broadcast::Sender<String>,
 }
 
+/// mimalloc's `mi_option_purge_delay` (its `include/mimalloc.h`, v3): how long freed memory is
+/// kept before it goes back to the system; -1 keeps it.
+const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// Every rebuild allocates about what the last one freed. mimalloc gives freed memory back to
+/// the system after a delay (1 s by default), and the system then zeroes each page again when the next rebuild
+/// touches it: a third of the time before an edit shows. The server keeps the memory instead
+/// (its resident size stays at its largest build's, as it nearly does anyway).
+fn keep_freed_memory() {
+    // SAFETY: `mi_option_set` takes two integers and may be called at any time from any thread.
+    unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, -1) }
+}
+
 /// Run the server until interrupted; `Ok(false)` when `config.toml` has problems (reported).
 pub fn serve(root: &Path, interface: IpAddr, port: u16, drafts: bool) -> Result<bool> {
+    keep_freed_memory();
     let addr = SocketAddr::new(interface, port);
     let config = match crate::config::Config::load(root) {
         Ok(c) => c,
@@ -93,6 +130,7 @@ pub fn serve(root: &Path, interface: IpAddr, port: u16, drafts: bool) -> Result<
         languages: config.languages.iter().map(|l| l.code.clone()).collect(),
         generation: 0,
         minify: false,
+        fresh: None,
     }));
     let (events, _) = broadcast::channel(16);
     let rebuilder = Rebuilder::new(site_build(opts), live.clone(), events.clone());
@@ -133,8 +171,23 @@ pub struct Rebuilder {
     running: Mutex<Cancel>,
 }
 
-/// One build of the site: the output, or the error to show.
-pub type BuildFn = dyn Fn(&Cancel) -> Result<Rebuilt, String> + Send + Sync;
+/// One build of the site: the output, or the error to show. When given a `Publish`, the build
+/// hands it the site's pages as soon as they can render, before the full build is done.
+pub type BuildFn = dyn Fn(&Cancel, Option<&Publish<'_>>) -> Result<Rebuilt, String> + Send + Sync;
+
+/// Takes a build's pages, to render on demand, and whether they are served minified.
+pub type Publish<'a> = dyn Fn(OnDemand, bool) + Sync + 'a;
+
+/// What changed, which decides when open pages reload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// Only Markdown content or templates: every page renders on demand from the new site, so
+    /// pages reload before the full build is done.
+    Pages,
+    /// Anything else (configuration, data, styles, static files): pages reload after the full
+    /// build, when every file is new.
+    Site,
+}
 
 /// A finished build: the site to serve, and its search index still to make (in the background,
 /// so the reload does not wait for it).
@@ -161,16 +214,16 @@ impl Rebuilder {
     }
 
     /// Cancel the running build, if any, and start a new one on its own thread.
-    pub fn start(self: &Arc<Self>) -> std::thread::JoinHandle<()> {
+    pub fn start(self: &Arc<Self>, change: Change) -> std::thread::JoinHandle<()> {
         let (generation, cancel) = self.next();
         let me = self.clone();
-        std::thread::spawn(move || me.run(generation, &cancel))
+        std::thread::spawn(move || me.run(generation, &cancel, change))
     }
 
     /// Build now, on this thread (the first build, before the server answers).
     pub fn run_now(&self) {
         let (generation, cancel) = self.next();
-        self.run(generation, &cancel);
+        self.run(generation, &cancel, Change::Site);
     }
 
     fn next(&self) -> (u64, Cancel) {
@@ -183,13 +236,30 @@ impl Rebuilder {
         (self.generation.fetch_add(1, Ordering::SeqCst) + 1, cancel)
     }
 
-    fn run(&self, generation: u64, cancel: &Cancel) {
-        let result = std::panic::catch_unwind(AssertUnwindSafe(|| (self.build)(cancel)))
+    fn run(&self, generation: u64, cancel: &Cancel, change: Change) {
+        let published = AtomicBool::new(false);
+        let publish = |pages: OnDemand, minify: bool| {
+            let mut l = self.live.write().unwrap_or_else(|e| e.into_inner());
+            if self.generation.load(Ordering::SeqCst) != generation {
+                return;
+            }
+            l.fresh = Some(Arc::new(pages));
+            l.minify = minify;
+            l.error = None;
+            drop(l);
+            published.store(true, Ordering::SeqCst);
+            let _ = self.events.send("reload".to_string());
+        };
+        let early: Option<&Publish<'_>> = (change == Change::Pages).then_some(&publish);
+        let result = std::panic::catch_unwind(AssertUnwindSafe(|| (self.build)(cancel, early)))
             .unwrap_or_else(|panic| Err(crashed(&*panic)));
         let mut l = self.live.write().unwrap_or_else(|e| e.into_inner());
         if self.generation.load(Ordering::SeqCst) != generation {
             return;
         }
+        // A full build, good or not, ends the fresh pages: its own output or the last good
+        // site is served from here on.
+        l.fresh = None;
         let message = match result {
             Ok(rebuilt) => {
                 l.output = rebuilt.output;
@@ -198,6 +268,10 @@ impl Rebuilder {
                 l.generation += 1;
                 if let Some(pending) = rebuilt.pending_search {
                     index_in_background(pending, self.live.clone(), l.generation);
+                }
+                if published.load(Ordering::SeqCst) {
+                    // Open pages reloaded when the fresh pages were published.
+                    return;
                 }
                 "reload".to_string()
             }
@@ -259,13 +333,21 @@ fn crashed(panic: &(dyn std::any::Any + Send)) -> String {
 
 /// The real build, as `serve` runs it.
 fn site_build(opts: BuildOptions) -> Box<BuildFn> {
-    Box::new(move |cancel| {
+    Box::new(move |cancel, publish| {
         let start = Instant::now();
         let opts = BuildOptions {
             cancel: cancel.clone(),
             ..opts.clone()
         };
-        let built = build(&opts).map_err(|failed| failed.to_string())?;
+        let prepared = prepare(&opts).map_err(|failed| failed.to_string())?;
+        if let Some(publish) = publish {
+            publish(prepared.pages(), prepared.minify_html());
+            println!(
+                "pages ready: {:.3}s (the rest of the build follows)",
+                start.elapsed().as_secs_f64()
+            );
+        }
+        let built = finish(prepared, &opts).map_err(|failed| failed.to_string())?;
         if std::env::var_os("SPROUT_TIMINGS").is_some() {
             for t in &built.timings {
                 eprintln!("{t}");
@@ -307,20 +389,48 @@ fn watch(
             debouncer.watch(&p, RecursiveMode::Recursive)?;
         }
     }
+    let root = root.to_path_buf();
     std::thread::spawn(move || {
         while let Ok(res) = rx.recv() {
+            let Ok(events) = res else {
+                continue;
+            };
             // Reading files (our own builds included) is not a change.
-            let changed = res.is_ok_and(|events: Vec<DebouncedEvent>| {
-                events
-                    .iter()
-                    .any(|e| !matches!(e.kind, EventKind::Access(_)))
-            });
-            if changed {
-                rebuilder.start();
+            let changes: Vec<&DebouncedEvent> = events
+                .iter()
+                .filter(|e| !matches!(e.kind, EventKind::Access(_)))
+                .collect();
+            if changes.is_empty() {
+                continue;
             }
+            let pages_only = changes
+                .iter()
+                .flat_map(|e| e.paths.iter())
+                .all(|p| changes_only_pages(&root, p));
+            rebuilder.start(if pages_only {
+                Change::Pages
+            } else {
+                Change::Site
+            });
         }
     });
     Ok(debouncer)
+}
+
+/// Whether a change to `path` can only change rendered pages: Markdown under `content/`, or a
+/// file under a `templates/` folder (the site's or a theme's). Colocated files, data, styles,
+/// static files and configuration are copied or read by other steps.
+pub fn changes_only_pages(root: &Path, path: &Path) -> bool {
+    let Ok(rel) = path.strip_prefix(root) else {
+        return false;
+    };
+    let mut parts = rel.components().map(|c| c.as_os_str().to_string_lossy());
+    match parts.next().as_deref() {
+        Some("content") => path.extension().is_some_and(|e| e == "md"),
+        Some("templates") => true,
+        Some("themes") => parts.nth(1).as_deref() == Some("templates"),
+        _ => false,
+    }
 }
 
 async fn handle(State(state): State<AppState>, req: Request<HttpBody>) -> Response<HttpBody> {
@@ -360,7 +470,7 @@ async fn handle(State(state): State<AppState>, req: Request<HttpBody>) -> Respon
 
 fn serve_file(state: &AppState, rel: &str, path: &str) -> Response<HttpBody> {
     let l = state.live.read().unwrap_or_else(|e| e.into_inner());
-    if l.output.is_empty() {
+    if l.output.is_empty() && l.fresh.is_none() {
         let error = l.error.clone().unwrap_or_default();
         return error_page(&error, &l.base_path);
     }
@@ -369,7 +479,7 @@ fn serve_file(state: &AppState, rel: &str, path: &str) -> Response<HttpBody> {
         format!("{rel}index.html"),
         format!("{rel}/index.html"),
     ];
-    let found = candidates.iter().find(|c| l.output.contains(c)).cloned();
+    let found = candidates.iter().find(|c| l.has(c)).cloned();
     match found {
         Some(file)
             if file.ends_with("/index.html")
@@ -379,8 +489,9 @@ fn serve_file(state: &AppState, rel: &str, path: &str) -> Response<HttpBody> {
         {
             redirect(&format!("{path}/"))
         }
-        Some(file) => match l.output.read(&file) {
-            Some(bytes) => respond(StatusCode::OK, &file, l.served(&file, bytes), &l.base_path),
+        Some(file) => match l.read(&file) {
+            Some(Ok(bytes)) => respond(StatusCode::OK, &file, bytes, &l.base_path),
+            Some(Err(error)) => error_page(&error, &l.base_path),
             None => plain(StatusCode::INTERNAL_SERVER_ERROR, "cannot read this file"),
         },
         None => {
@@ -389,13 +500,9 @@ fn serve_file(state: &AppState, rel: &str, path: &str) -> Response<HttpBody> {
                 .next()
                 .filter(|c| l.languages.iter().any(|x| x == c) && *c != l.default_language);
             let page = lang.map_or("404.html".to_string(), |c| format!("{c}/404.html"));
-            match l.output.read(&page) {
-                Some(bytes) => respond(
-                    StatusCode::NOT_FOUND,
-                    &page,
-                    l.served(&page, bytes),
-                    &l.base_path,
-                ),
+            match l.read(&page) {
+                Some(Ok(bytes)) => respond(StatusCode::NOT_FOUND, &page, bytes, &l.base_path),
+                Some(Err(error)) => error_page(&error, &l.base_path),
                 None => plain(StatusCode::NOT_FOUND, "not found"),
             }
         }
@@ -591,6 +698,7 @@ mod tests {
             languages: vec!["en".into()],
             generation: 0,
             minify: false,
+            fresh: None,
         }))
     }
 
@@ -610,7 +718,7 @@ mod tests {
         let seen = calls.clone();
         // The first build runs until it is cancelled (it would take a minute otherwise); the
         // second one, for the edit that fixes things, is quick.
-        let slow_then_quick: Box<BuildFn> = Box::new(move |cancel| {
+        let slow_then_quick: Box<BuildFn> = Box::new(move |cancel, _| {
             if seen.fetch_add(1, Ordering::SeqCst) == 0 {
                 let start = Instant::now();
                 while !cancel.is_cancelled() && start.elapsed() < Duration::from_secs(60) {
@@ -624,9 +732,9 @@ mod tests {
         let live = live();
         let r = Rebuilder::new(slow_then_quick, live.clone(), events);
         let started = Instant::now();
-        let slow = r.start();
+        let slow = r.start(Change::Site);
         std::thread::sleep(Duration::from_millis(50));
-        r.start().join().unwrap();
+        r.start(Change::Site).join().unwrap();
         slow.join().unwrap();
         assert!(
             started.elapsed() < Duration::from_secs(10),
@@ -646,7 +754,7 @@ mod tests {
     fn a_panicking_rebuild_keeps_the_last_good_site_and_reports() {
         let calls = Arc::new(AtomicU64::new(0));
         let seen = calls.clone();
-        let good_then_panic: Box<BuildFn> = Box::new(move |_| {
+        let good_then_panic: Box<BuildFn> = Box::new(move |_, _| {
             if seen.fetch_add(1, Ordering::SeqCst) == 0 {
                 return Ok(site_with("good"));
             }
@@ -656,7 +764,7 @@ mod tests {
         let live = live();
         let r = Rebuilder::new(good_then_panic, live.clone(), events);
         r.run_now();
-        r.start().join().unwrap();
+        r.start(Change::Site).join().unwrap();
         assert_eq!(rx.try_recv().unwrap(), "reload");
         let error = rx.try_recv().unwrap();
         assert!(
@@ -666,6 +774,136 @@ mod tests {
         let l = live.read().unwrap();
         assert_eq!(l.output.read("index.html").unwrap(), b"good");
         assert!(l.error.as_deref().unwrap().contains("crashed"));
+    }
+
+    /// A fake site of one page, rendered on demand from `page`.
+    fn fresh_pages(root: &Path, page: &str) -> OnDemand {
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        std::fs::create_dir_all(root.join("templates")).unwrap();
+        std::fs::write(
+            root.join("config.toml"),
+            "base_url = \"http://127.0.0.1/\"\n",
+        )
+        .unwrap();
+        std::fs::write(
+            root.join("content/_index.md"),
+            format!("+++\n+++\n{page}\n"),
+        )
+        .unwrap();
+        std::fs::write(
+            root.join("templates/index.html"),
+            "{{ section.content | safe }}",
+        )
+        .unwrap();
+        let opts = BuildOptions {
+            mode: Mode::Serve,
+            ..BuildOptions::new(root)
+        };
+        crate::pipeline::prepare(&opts).unwrap().pages()
+    }
+
+    #[test]
+    fn pages_reload_before_the_full_build_and_its_failure_restores_the_last_good_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().to_path_buf();
+        let calls = Arc::new(AtomicU64::new(0));
+        let seen = calls.clone();
+        let (to_fail, may_fail) = std::sync::mpsc::channel::<()>();
+        let may_fail = Mutex::new(may_fail);
+        // The first build is good; the second publishes its pages, then fails (a broken link,
+        // say) once the test has looked at what is served meanwhile.
+        let build: Box<BuildFn> = Box::new(move |_, publish| {
+            if seen.fetch_add(1, Ordering::SeqCst) == 0 {
+                return Ok(site_with("good"));
+            }
+            let publish = publish.expect("a page edit publishes its pages early");
+            publish(fresh_pages(&root, "fresh"), false);
+            may_fail.lock().unwrap().recv().unwrap();
+            Err("error: a broken link".into())
+        });
+        let (events, mut rx) = broadcast::channel(16);
+        let live = live();
+        let r = Rebuilder::new(build, live.clone(), events);
+        r.run_now();
+        assert_eq!(rx.try_recv().unwrap(), "reload");
+        let running = r.start(Change::Pages);
+        // Open pages reload as soon as the pages are ready, and get the new page.
+        let start = Instant::now();
+        while live.read().unwrap().fresh.is_none() {
+            assert!(start.elapsed() < Duration::from_secs(10), "not published");
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        assert_eq!(rx.try_recv().unwrap(), "reload");
+        {
+            let l = live.read().unwrap();
+            let page = String::from_utf8(l.read("index.html").unwrap().unwrap()).unwrap();
+            assert!(page.contains("fresh"), "{page}");
+        }
+        to_fail.send(()).unwrap();
+        running.join().unwrap();
+        let error = rx.try_recv().unwrap();
+        assert!(error.contains("a broken link"), "{error}");
+        let l = live.read().unwrap();
+        assert!(l.fresh.is_none());
+        assert_eq!(l.read("index.html").unwrap().unwrap(), b"good");
+        assert!(rx.try_recv().is_err(), "one reload and one error, no more");
+    }
+
+    #[test]
+    fn a_good_full_build_after_published_pages_does_not_reload_twice() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().to_path_buf();
+        let build: Box<BuildFn> = Box::new(move |_, publish| {
+            if let Some(publish) = publish {
+                publish(fresh_pages(&root, "fresh"), false);
+            }
+            Ok(site_with("full"))
+        });
+        let (events, mut rx) = broadcast::channel(16);
+        let live = live();
+        let r = Rebuilder::new(build, live.clone(), events);
+        r.start(Change::Pages).join().unwrap();
+        assert_eq!(rx.try_recv().unwrap(), "reload");
+        assert!(rx.try_recv().is_err(), "a second reload");
+        let l = live.read().unwrap();
+        assert!(
+            l.fresh.is_none(),
+            "the full build replaces the pages on demand"
+        );
+        assert_eq!(l.read("index.html").unwrap().unwrap(), b"full");
+    }
+
+    #[test]
+    fn only_markdown_and_template_edits_reload_before_the_full_build() {
+        let root = Path::new("/site");
+        for (path, pages) in [
+            ("/site/content/about.md", true),
+            ("/site/content/plan/_index.en.md", true),
+            ("/site/templates/page.html", true),
+            ("/site/templates/shortcodes/tel.html", true),
+            ("/site/themes/bayannur/templates/base.html", true),
+            ("/site/content/safety/diagram.png", false),
+            ("/site/themes/bayannur/static/site.css", false),
+            ("/site/themes/bayannur/theme.toml", false),
+            ("/site/config.toml", false),
+            ("/site/data/indicators.toml", false),
+            ("/site/static/print.css", false),
+            ("/site/sass/site.scss", false),
+            ("/elsewhere/content/about.md", false),
+        ] {
+            assert_eq!(changes_only_pages(root, Path::new(path)), pages, "{path}");
+        }
+    }
+
+    #[test]
+    fn the_purge_delay_option_is_the_one_mimalloc_documents() {
+        // mimalloc v3's default `purge_delay` is 1000 ms (its `src/options.c`); a wrong option
+        // number would read another option (and `keep_freed_memory` would change that one).
+        // SAFETY: reads one option; no other test sets any.
+        let delay = unsafe { libmimalloc_sys::mi_option_get(PURGE_DELAY) };
+        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+            assert_eq!(delay, 1000);
+        }
     }
 
     #[test]

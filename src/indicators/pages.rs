@@ -4,6 +4,7 @@
 
 use std::collections::BTreeSet;
 
+use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 
 use super::chart::{self, Chart, Series};
@@ -220,19 +221,24 @@ pub fn pages(site: &Site, data: &Data) -> Vec<VirtualPage> {
     if data.indicators.is_empty() {
         return Vec::new();
     }
-    let mut out = Vec::new();
-    for lang in &site.config.languages {
-        let ctx = Ctx {
-            site,
-            data,
-            lang: &lang.code,
-            text: Text {
-                map: &lang.translations,
-            },
-        };
-        out.extend(language_pages(&ctx));
-    }
-    out
+    // Each language on its own thread; the pages keep the languages' order.
+    let per_language: Vec<Vec<VirtualPage>> = site
+        .config
+        .languages
+        .par_iter()
+        .map(|lang| {
+            let ctx = Ctx {
+                site,
+                data,
+                lang: &lang.code,
+                text: Text {
+                    map: &lang.translations,
+                },
+            };
+            language_pages(&ctx)
+        })
+        .collect();
+    per_language.into_iter().flatten().collect()
 }
 
 fn language_pages(ctx: &Ctx) -> Vec<VirtualPage> {

@@ -67,7 +67,7 @@ struct Alias {
 type Made = Result<(String, String), Diagnostic>;
 
 fn aliases(r: &Renderer) -> Vec<(Made, std::path::PathBuf)> {
-    let site = r.site;
+    let site = &*r.site;
     let mut list: Vec<Alias> = Vec::new();
     for p in site.pages.iter().filter(|p| p.meta.render) {
         for a in &p.meta.aliases {
@@ -173,7 +173,7 @@ struct FeedTerm<'a> {
 
 /// One feed per language (and per section or term that asks), for each feed file name.
 fn feeds(r: &Renderer) -> Vec<Result<(String, String), Diagnostic>> {
-    let site = r.site;
+    let site = &*r.site;
     let mut jobs: Vec<FeedJob> = Vec::new();
     for lang in site.config.languages.iter().filter(|l| l.generate_feeds) {
         let pages = dated(
@@ -233,7 +233,7 @@ fn feeds(r: &Renderer) -> Vec<Result<(String, String), Diagnostic>> {
 }
 
 fn render_feed(r: &Renderer, job: &FeedJob, name: &str) -> Result<(String, String), Diagnostic> {
-    let site = r.site;
+    let site = &*r.site;
     let path = format!("{}{name}", job.dir);
     let mut ctx = r.base_context(&job.lang, None);
     let pages: Vec<PageValue> = job
@@ -273,7 +273,7 @@ fn day(text: &str) -> String {
 
 /// Every rendered URL, with its last update and its exact translations as hreflang alternates.
 pub fn sitemap_entries(r: &Renderer) -> Vec<Value> {
-    let site = r.site;
+    let site = &*r.site;
     let alternates = |item: ItemRef| -> Vec<Value> {
         let list = site.translations_of(item);
         if list.len() < 2 {
@@ -324,7 +324,7 @@ pub fn sitemap_entries(r: &Renderer) -> Vec<Value> {
             ));
         }
     }
-    for v in r.virtuals {
+    for v in r.virtuals.iter() {
         let permalink = site.config.permalink(&v.path);
         let alts: Vec<Value> = v
             .versions

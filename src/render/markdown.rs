@@ -14,11 +14,9 @@ use crate::config::LinkLevel;
 use crate::content::{ItemRef, Rendered, RenderedSite, Site};
 use crate::diagnostics::Cancel;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::indicators::Directory;
 use crate::markdown::{self, InternalLink, Settings};
-use crate::templates::resize::ImageQueue;
 use crate::templates::values::{ConfigValue, Content, Values};
-use crate::templates::{Shared, ShortcodeRenderer, Templates};
+use crate::templates::{ShortcodeRenderer, Templates};
 
 /// One document's rendered Markdown and the `@/` links in it.
 struct Done {
@@ -32,22 +30,15 @@ struct Done {
 /// Render all Markdown of `site` in parallel; returns what each page and section became and the
 /// problems that did not stop rendering (broken links and anchors, images without alt text).
 /// Shortcodes see the site without rendered content, as in Zola.
+/// `teras` are the build's templates per language, whose functions see `values`: the site
+/// without rendered content yet.
 pub fn render_all(
     site: &Arc<Site>,
     templates: &Templates,
-    indicators: Arc<Directory>,
-    images: Arc<ImageQueue>,
+    teras: &HashMap<String, Tera>,
+    values: &Values,
     cancel: &Cancel,
 ) -> Result<(RenderedSite, Vec<Diagnostic>), Diagnostics> {
-    let site = site.clone();
-    let values = Arc::new(Values::new(&site, RenderedSite::empty(&site)));
-    let shared = Arc::new(Shared::new(
-        site.clone(),
-        values.clone(),
-        indicators,
-        images,
-    ));
-    let teras = templates.for_languages(&site.config, &shared);
     let items: Vec<ItemRef> = (0..site.pages.len())
         .map(ItemRef::Page)
         .chain((0..site.sections.len()).map(ItemRef::Section))
@@ -59,7 +50,7 @@ pub fn render_all(
             if cancel.is_cancelled() {
                 return Err(Vec::new());
             }
-            render_one(&site, &values, templates, &teras, *item)
+            render_one(site, values, templates, teras, *item)
         })
         .collect();
     let mut problems = Diagnostics::default();
@@ -70,7 +61,7 @@ pub fn render_all(
             Err(ds) => problems.extend(ds),
         }
     }
-    let mut rendered = RenderedSite::empty(&site);
+    let mut rendered = RenderedSite::empty(site);
     let mut all_links = Vec::new();
     let mut soft = Vec::new();
     for d in done {
@@ -81,7 +72,7 @@ pub fn render_all(
             ItemRef::Section(i) => rendered.sections[i] = d.rendered,
         }
     }
-    soft.extend(check_anchors(&site, &rendered, &all_links));
+    soft.extend(check_anchors(site, &rendered, &all_links));
     if problems.has_errors() {
         Err(problems)
     } else {

@@ -16,20 +16,22 @@ use tera::{Context, Tera};
 use crate::content::{Site, Version, VirtualPage, virtual_alternates};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::{Body, Output, file_for};
+use crate::templates::Templates;
 use crate::templates::values::{ConfigValue, Content, TermPages, TermValue, Values};
-use crate::templates::{Shared, Templates};
 
-/// Everything the renderer reads.
-pub struct Renderer<'a> {
-    pub site: &'a Site,
-    pub values: &'a Values,
-    pub templates: &'a Templates,
-    pub virtuals: &'a [VirtualPage],
+/// Everything the renderer reads; owned, so that `serve` can keep it to render pages as they
+/// are asked for.
+pub struct Renderer {
+    pub site: Arc<Site>,
+    pub values: Arc<Values>,
+    pub templates: Arc<Templates>,
+    pub virtuals: Arc<[VirtualPage]>,
     teras: HashMap<String, Tera>,
     /// `config` as each language's templates see it, built once.
     configs: HashMap<String, Value>,
 }
 
+#[derive(Debug, Clone, Copy)]
 enum Job {
     Page(usize),
     Section(usize, usize),
@@ -39,15 +41,14 @@ enum Job {
     Virtual(usize),
 }
 
-impl<'a> Renderer<'a> {
+impl Renderer {
     pub fn new(
-        site: &'a Site,
-        values: &'a Values,
-        templates: &'a Templates,
-        virtuals: &'a [VirtualPage],
-        shared: Arc<Shared>,
+        site: Arc<Site>,
+        values: Arc<Values>,
+        templates: Arc<Templates>,
+        virtuals: Arc<[VirtualPage]>,
+        teras: HashMap<String, Tera>,
     ) -> Self {
-        let teras = templates.for_languages(&site.config, &shared);
         let configs = site
             .config
             .languages
@@ -101,7 +102,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn jobs(&self) -> Vec<Job> {
-        let site = self.site;
+        let site = &*self.site;
         let mut jobs: Vec<Job> = (0..site.pages.len())
             .filter(|i| site.pages[*i].meta.render)
             .map(Job::Page)
@@ -128,6 +129,29 @@ impl<'a> Renderer<'a> {
         jobs
     }
 
+    /// The output file `job` writes, known without rendering it.
+    fn job_file(&self, job: &Job) -> String {
+        let site = &*self.site;
+        let path = match *job {
+            Job::Page(i) => site.pages[i].path.clone(),
+            Job::Section(i, p) => {
+                let s = &site.sections[i];
+                paginate::pager_path(&s.path, &s.meta.paginate_path, p)
+            }
+            Job::TaxonomyList(t) => site.taxonomies[t].path.clone(),
+            Job::Term(t, k, p) => {
+                let tax = &site.taxonomies[t];
+                paginate::pager_path(&tax.terms[k].path, &tax.kind.paginate_path, p)
+            }
+            Job::NotFound(l) => {
+                let lang = &site.config.languages[l].code;
+                format!("{}404.html", site.config.lang_prefix(lang))
+            }
+            Job::Virtual(v) => self.virtuals[v].path.clone(),
+        };
+        file_for(&path)
+    }
+
     fn run(&self, job: &Job) -> Result<(String, String), Diagnostic> {
         match *job {
             Job::Page(i) => self.page(i),
@@ -141,7 +165,7 @@ impl<'a> Renderer<'a> {
 
     /// The file an author edits to change what `job` writes, for collision reports.
     fn source(&self, job: &Job) -> PathBuf {
-        let site = self.site;
+        let site = &*self.site;
         match *job {
             Job::Page(i) => content_path(&site.pages[i].file.relative),
             Job::Section(i, _) => content_path(&site.sections[i].file.relative),
@@ -210,7 +234,7 @@ impl<'a> Renderer<'a> {
     fn page(&self, i: usize) -> Result<(String, String), Diagnostic> {
         let p = &self.site.pages[i];
         let mut ctx = self.base_context(&p.file.lang, Some(&p.path));
-        ctx.insert("page", &self.values.page_with_neighbours(self.site, i));
+        ctx.insert("page", &self.values.page_with_neighbours(&self.site, i));
         let template = p.meta.template.as_deref().unwrap_or("page.html");
         let line = p.key_line("template");
         let html = self.render_at(
@@ -230,7 +254,7 @@ impl<'a> Renderer<'a> {
             None => Content::Full,
             Some(_) => Content::Metadata,
         };
-        let section = self.values.section(self.site, i, listed);
+        let section = self.values.section(&self.site, i, listed);
         let mut path = s.path.clone();
         let mut ctx = self.base_context(&s.file.lang, None);
         if let Some(by) = s.meta.paginate_by {
@@ -273,7 +297,7 @@ impl<'a> Renderer<'a> {
         let terms: Vec<TermValue> = tax
             .terms
             .iter()
-            .map(|term| TermValue::new(self.site, self.values, term, TermPages::Brief))
+            .map(|term| TermValue::new(&self.site, &self.values, term, TermPages::Brief))
             .collect();
         ctx.insert("terms", &terms);
         ctx.insert("alternates", &self.taxonomy_alternates(t, None));
@@ -305,7 +329,7 @@ impl<'a> Renderer<'a> {
         ctx.insert("taxonomy", &tax.kind);
         ctx.insert(
             "term",
-            &TermValue::new(self.site, self.values, term, TermPages::Brief),
+            &TermValue::new(&self.site, &self.values, term, TermPages::Brief),
         );
         ctx.insert("alternates", &self.taxonomy_alternates(t, Some(&term.slug)));
         let template = self.taxonomy_template(&tax.kind.name, "single");
@@ -316,7 +340,7 @@ impl<'a> Renderer<'a> {
     /// The same taxonomy list or term in every language; a language without the term gets its
     /// taxonomy list (`exact = false`), one without the taxonomy its home page.
     fn taxonomy_alternates(&self, t: usize, term_slug: Option<&str>) -> Value {
-        let site = self.site;
+        let site = &*self.site;
         let kind = &site.taxonomies[t].kind.name;
         let list: Vec<Value> = site
             .config
@@ -355,7 +379,7 @@ impl<'a> Renderer<'a> {
         let homes: Vec<Version> = config
             .languages
             .iter()
-            .map(|l| Version::new(self.site, &l.code, &config.lang_prefix(&l.code)))
+            .map(|l| Version::new(&self.site, &l.code, &config.lang_prefix(&l.code)))
             .collect();
         ctx.insert("alternates", &fallback(virtual_alternates(&homes)));
         let html = self.render_template(lang, "404.html", ctx, Path::new("templates/404.html"))?;
@@ -379,6 +403,40 @@ impl<'a> Renderer<'a> {
         for (key, file) in self.site.colocated_outputs() {
             output.insert(key, Body::File(file.to_path_buf()), file);
         }
+    }
+}
+
+/// The pages of a prepared build, each rendered when it is asked for: `serve` answers with these
+/// while the full build of the same edit (feeds, checks, search) finishes in the background.
+pub struct OnDemand {
+    renderer: Arc<Renderer>,
+    jobs: HashMap<String, Job>,
+}
+
+impl OnDemand {
+    pub fn new(renderer: Arc<Renderer>) -> Self {
+        let jobs = renderer
+            .jobs()
+            .into_iter()
+            .map(|job| (renderer.job_file(&job), job))
+            .collect();
+        OnDemand { renderer, jobs }
+    }
+
+    /// Whether `file` (`en/about/index.html`) is a page this build renders.
+    pub fn has(&self, file: &str) -> bool {
+        self.jobs.contains_key(file)
+    }
+
+    /// Every file this build renders pages to.
+    pub fn files(&self) -> impl Iterator<Item = &str> {
+        self.jobs.keys().map(String::as_str)
+    }
+
+    /// Render the page written to `file`, or `None` when no page is.
+    pub fn render(&self, file: &str) -> Option<Result<String, Diagnostic>> {
+        let job = self.jobs.get(file)?;
+        Some(self.renderer.run(job).map(|(_, html)| html))
     }
 }
 

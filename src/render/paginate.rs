@@ -54,7 +54,7 @@ pub fn paginator(
         .iter()
         .skip(index * by)
         .take(by)
-        .map(|p| r.values.page(r.site, *p, Content::Full))
+        .map(|p| r.values.page(&r.site, *p, Content::Full))
         .collect();
     json!({
         "paginate_by": by,

@@ -46,10 +46,12 @@ const BUILTINS: &[(&str, &str)] = &[
     ),
 ];
 
-/// What template functions read: the site, its values, and a cache for `load_data`.
+/// What template functions read: the site, its values, and a cache for `load_data`. One per
+/// build, for the shortcodes in the Markdown and then for the page templates.
 pub struct Shared {
     pub site: Arc<Site>,
-    pub values: Arc<Values>,
+    /// The template values: while the Markdown renders, pages without their content yet.
+    values: std::sync::RwLock<Arc<Values>>,
     /// The numeric targets, for `get_indicators`.
     pub indicators: Arc<Directory>,
     pub data_cache: Mutex<HashMap<(PathBuf, String), Value>>,
@@ -70,13 +72,26 @@ impl Shared {
     ) -> Shared {
         Shared {
             site,
-            values,
+            values: std::sync::RwLock::new(values),
             indicators,
             data_cache: Default::default(),
             hash_cache: Default::default(),
             images,
             colocated: Default::default(),
         }
+    }
+
+    /// The template values as they are now.
+    pub fn values(&self) -> Arc<Values> {
+        self.values
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// The values with every page's rendered content, once the Markdown is done.
+    pub fn set_values(&self, values: Arc<Values>) {
+        *self.values.write().unwrap_or_else(|e| e.into_inner()) = values;
     }
 
     /// Files this build makes before the templates render (Zola's search index), so
@@ -361,16 +376,36 @@ pub fn error_chain(e: &dyn std::error::Error) -> String {
 
 /// Renders shortcodes and anchor links for one page's Markdown with Tera. The context
 /// (`config`, `lang`, `page`/`section`) is built on the first call only: most pages call none.
+/// Each call adds its arguments to that one context and takes them out again afterwards, so
+/// a page with hundreds of calls does not copy `config` hundreds of times.
 pub struct ShortcodeRenderer<'a> {
     pub tera: &'a Tera,
     pub templates: &'a Templates,
     pub make_context: Box<dyn Fn() -> Context + Send + Sync + 'a>,
-    pub context: std::sync::OnceLock<Context>,
+    pub context: std::sync::Mutex<Option<Context>>,
 }
 
 impl ShortcodeRenderer<'_> {
-    fn context(&self) -> &Context {
-        self.context.get_or_init(|| (self.make_context)())
+    /// Render `file` with the page's context plus `args`; the context is left as it was.
+    fn render_with(&self, file: &str, args: &[(&str, Value)]) -> tera::Result<String> {
+        let mut guard = self.context.lock().unwrap_or_else(|e| e.into_inner());
+        let ctx = guard.get_or_insert_with(|| (self.make_context)());
+        let shadowed: Vec<(&str, Option<Value>)> = args
+            .iter()
+            .map(|(k, v)| {
+                let before = ctx.remove(k);
+                ctx.insert(*k, v);
+                (*k, before)
+            })
+            .collect();
+        let out = Templates::render(self.tera, file, ctx);
+        for (k, before) in shadowed.into_iter().rev() {
+            ctx.remove(k);
+            if let Some(v) = before {
+                ctx.insert(k, &v);
+            }
+        }
+        out
     }
 }
 
@@ -393,15 +428,13 @@ impl Renderer for ShortcodeRenderer<'_> {
             ShortcodeKind::Html => format!("shortcodes/{name}.html"),
             ShortcodeKind::Markdown => format!("shortcodes/{name}.md"),
         };
-        let mut ctx = self.context().clone();
-        for (k, v) in args {
-            ctx.insert(k, v);
-        }
-        ctx.insert("nth", &nth);
+        let mut vars: Vec<(&str, Value)> =
+            args.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+        vars.push(("nth", Value::from(nth)));
         if let Some(b) = body {
-            ctx.insert("body", b);
+            vars.push(("body", Value::from(b)));
         }
-        Templates::render(self.tera, &file, &ctx)
+        self.render_with(&file, &vars)
             .map(|s| s.trim_end().to_string() + "\n")
             .map(|s| {
                 if body.is_none() {
@@ -414,10 +447,8 @@ impl Renderer for ShortcodeRenderer<'_> {
     }
 
     fn anchor_link(&self, id: &str, level: u32) -> Result<String, String> {
-        let mut ctx = self.context().clone();
-        ctx.insert("id", id);
-        ctx.insert("level", &level);
-        Templates::render(self.tera, "anchor-link.html", &ctx)
+        let vars = [("id", Value::from(id)), ("level", Value::from(level))];
+        self.render_with("anchor-link.html", &vars)
             .map(|s| s.trim().to_string())
             .map_err(|e| error_chain(&e))
     }

@@ -1372,3 +1372,63 @@ fn resize_image_replaces_copies_a_zola_build_left_in_static() {
             .starts_with(b"\x89PNG")
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Pages on demand (`serve`)
+// ---------------------------------------------------------------------------------------------
+
+/// After an edit, `serve` answers with pages rendered one at a time from the prepared build
+/// while the full build finishes: each must be the page the full build makes, and every page
+/// the full build renders must be there.
+#[test]
+fn pages_rendered_on_demand_are_the_pages_the_build_makes() {
+    use sprout::config::Mode;
+    use sprout::pipeline::{SearchStep, finish, prepare};
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf();
+    let roots = [
+        repo,
+        fixture("taxonomies"),
+        fixture("pager-number"),
+        fixture("bilingual"),
+        fixture("indicators"),
+        fixture("zola-compat"),
+    ];
+    for root in roots {
+        let opts = BuildOptions {
+            mode: Mode::Serve,
+            search: SearchStep::Deferred,
+            ..BuildOptions::new(&root)
+        };
+        let prepared = prepare(&opts).unwrap_or_else(|e| panic!("{}: {e}", root.display()));
+        let pages = prepared.pages();
+        let built = finish(prepared, &opts).unwrap_or_else(|e| panic!("{}: {e}", root.display()));
+        let on_demand: BTreeSet<&str> = pages.files().collect();
+        assert!(on_demand.len() > 3, "{}: {on_demand:?}", root.display());
+        for file in &on_demand {
+            let built_page = built
+                .output
+                .read(file)
+                .unwrap_or_else(|| panic!("{}: {file} is not in the build", root.display()));
+            let rendered = pages
+                .render(file)
+                .expect("a page of the build")
+                .unwrap_or_else(|e| panic!("{}: {file}: {e}", root.display()));
+            assert!(
+                rendered.as_bytes() == built_page.as_slice(),
+                "{}: {file} rendered on demand differs from the build",
+                root.display()
+            );
+        }
+        // Pages (not feeds, aliases or files) are all there to render on demand.
+        for (file, html) in built.output.html() {
+            let redirect = html.contains("http-equiv=\"refresh\"");
+            if !redirect && file.ends_with(".html") {
+                assert!(
+                    on_demand.contains(file),
+                    "{}: {file} is not rendered on demand",
+                    root.display()
+                );
+            }
+        }
+    }
+}

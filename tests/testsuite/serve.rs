@@ -622,6 +622,54 @@ fn an_edit_is_served_after_the_rebuild() {
 }
 
 #[test]
+fn a_page_edit_reloads_before_the_full_build_and_a_link_it_breaks_is_still_reported() {
+    // A Markdown edit publishes the site's pages as soon as they can render (open pages
+    // reload then); the full build, link check included, follows and still catches what the
+    // edit broke: the error is shown and the last good site comes back.
+    let _g = shared();
+    let server = Server::start("serve-site", "/");
+    let mut events = EventStream::open(server.port, "/__sprout/events");
+    let file = "content/about.en.md";
+    let text = server.read(file);
+    server.write(
+        file,
+        &text.replace(
+            "The original sentence about the fixture.",
+            "See [the missing page](@/no-such-page.md).",
+        ),
+    );
+    let error = events
+        .next_event("build-error", Duration::from_secs(10))
+        .unwrap_or_else(|| {
+            panic!(
+                "the full build should report the broken link; received:\n{}\nserver log:\n{}",
+                events.received,
+                server.log()
+            )
+        });
+    assert!(error.contains("no-such-page"), "{error}");
+    let received = &events.received;
+    let reload = received.find("event: reload");
+    assert!(
+        reload.is_some_and(|at| at < received.find("event: build-error").unwrap_or(0)),
+        "open pages should reload with the published pages, before the error; received:\n{received}"
+    );
+    assert!(
+        server.log().contains("pages ready"),
+        "a page edit should publish the pages early:\n{}",
+        server.log()
+    );
+    let page = server.get("/en/about/");
+    assert_eq!(page.status, 200);
+    assert!(
+        page.text()
+            .contains("The original sentence about the fixture."),
+        "the last good page should be served again:\n{}",
+        page.text()
+    );
+}
+
+#[test]
 fn a_minified_site_is_served_as_build_writes_it() {
     // With `minify_html`, `serve` minifies each page as it is asked for instead of every page
     // on every rebuild: what it serves is still what `build` writes, plus the reload script.

@@ -20,7 +20,7 @@ pub(super) fn get_page(shared: &Shared, args: &HashMap<String, Value>) -> Result
         false => Content::Full,
     };
     match find_item(&shared.site, path, opt_str(args, "lang")) {
-        Some(ItemRef::Page(i)) => Ok(to_value(shared.values.page(&shared.site, i, content))),
+        Some(ItemRef::Page(i)) => Ok(to_value(shared.values().page(&shared.site, i, content))),
         _ => Err(Error::msg(format!(
             "`get_page`: no page `{path}` under content/"
         ))),
@@ -34,7 +34,8 @@ pub(super) fn page_section(shared: &Shared, args: &HashMap<String, Value>) -> Re
     let id = arg_str(args, "id", "page_section")?;
     match shared.site.lookup(path) {
         Some(ItemRef::Page(i)) => {
-            let html = &shared.values.rendered().page(i).content;
+            let values = shared.values();
+            let html = &values.rendered().page(i).content;
             Ok(Value::String(
                 crate::templates::fragment::section_by_id(html, id).unwrap_or_default(),
             ))
@@ -52,7 +53,7 @@ pub(super) fn get_section(shared: &Shared, args: &HashMap<String, Value>) -> Res
         false => Content::Full,
     };
     match find_item(&shared.site, path, opt_str(args, "lang")) {
-        Some(ItemRef::Section(i)) => Ok(to_value(shared.values.section(&shared.site, i, pages))),
+        Some(ItemRef::Section(i)) => Ok(to_value(shared.values().section(&shared.site, i, pages))),
         _ => Err(Error::msg(format!(
             "`get_section`: no section `{path}` under content/"
         ))),
@@ -111,7 +112,7 @@ pub(super) fn get_taxonomy(
 ) -> Result<Value> {
     Ok(
         find_taxonomy(shared, lang, args, "get_taxonomy")?.map_or(Value::Null, |t| {
-            taxonomy_value(&shared.values, &shared.site, t)
+            taxonomy_value(&shared.values(), &shared.site, t)
         }),
     )
 }
@@ -157,7 +158,7 @@ pub(super) fn get_taxonomy_term(
             };
             Ok(to_value(TermValue::new(
                 &shared.site,
-                &shared.values,
+                &shared.values(),
                 term,
                 pages,
             )))
