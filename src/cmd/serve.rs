@@ -5,6 +5,7 @@
 //! A broken edit keeps the last good site and shows the error in the terminal and in the
 //! browser.
 
+use std::collections::HashSet;
 use std::net::{IpAddr, SocketAddr};
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
@@ -51,32 +52,85 @@ pub struct Live {
     /// After an edit to pages or templates: the new site's pages, rendered as they are asked
     /// for, until the full build of that edit replaces `output`.
     pub fresh: Option<Arc<OnDemand>>,
+    /// Files asked for while `fresh` is live that are not fresh pages (styles, feeds, a page
+    /// just deleted): answered from the last full build, so open pages reload again if the
+    /// full build of the edit changes any of them.
+    pub asked_of_last_build: Mutex<HashSet<String>>,
+}
+
+/// Where the bytes of a file to send come from.
+enum Source {
+    /// A page of the fresh build, rendered when it is sent.
+    Page(Arc<OnDemand>),
+    /// A file of the last full build.
+    Bytes(Vec<u8>),
 }
 
 impl Live {
-    /// A file's bytes as `build` would write them: HTML minified when the site asks for it.
-    fn served(&self, file: &str, bytes: Vec<u8>) -> Vec<u8> {
-        if self.minify && file.ends_with(".html") {
-            Output::minified(&bytes)
-        } else {
-            bytes
+    /// Whether the site has `file`: a page of the fresh build, or a file of the last full one.
+    fn has(&self, file: &str) -> bool {
+        if self.fresh.as_ref().is_some_and(|f| f.has(file)) {
+            return true;
+        }
+        if self.fresh.is_some() {
+            self.asked_of_last_build
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(file.to_string());
+        }
+        self.output.contains(file)
+    }
+
+    /// Where `file`'s bytes come from; a fresh page is rendered later, outside the lock.
+    fn source(&self, file: &str) -> Option<Source> {
+        match &self.fresh {
+            Some(f) if f.has(file) => Some(Source::Page(f.clone())),
+            _ => self.output.read(file).map(Source::Bytes),
         }
     }
 
-    /// Whether the site has `file`: a page of the fresh build, or a file of the last full one.
-    fn has(&self, file: &str) -> bool {
-        self.fresh.as_ref().is_some_and(|f| f.has(file)) || self.output.contains(file)
+    /// Whether a file answered from the last full build while fresh pages were live is
+    /// different, or gone, or new, in `next` (the full build of the same edit).
+    fn answered_stale(&self, next: &Output) -> bool {
+        let asked = std::mem::take(
+            &mut *self
+                .asked_of_last_build
+                .lock()
+                .unwrap_or_else(|e| e.into_inner()),
+        );
+        // The search index is made after the full build, in the background, and replaces its
+        // files when it is done: a reload would not show it sooner.
+        asked
+            .iter()
+            .filter(|f| !f.starts_with("pagefind/"))
+            .any(|f| self.output.read(f) != next.read(f))
     }
 
-    /// The bytes to send for `file` (a fresh page is rendered now), or the error that stopped it.
-    fn read(&self, file: &str) -> Option<Result<Vec<u8>, String>> {
-        let rendered = self.fresh.as_ref().and_then(|f| f.render(file));
-        let bytes = match rendered {
-            Some(Ok(html)) => html.into_bytes(),
-            Some(Err(problem)) => return Some(Err(problem.to_string())),
-            None => self.output.read(file)?,
+    /// The bytes to send for `file` (a fresh page is rendered here, on a blocking thread, a
+    /// panic reported as an error), HTML minified when the site asks for it as `build` does.
+    async fn send(source: Source, file: String, minify: bool) -> Result<Vec<u8>, String> {
+        let bytes = match source {
+            Source::Bytes(b) => b,
+            Source::Page(pages) => {
+                let name = file.clone();
+                let rendered = tokio::task::spawn_blocking(move || {
+                    std::panic::catch_unwind(AssertUnwindSafe(|| pages.render(&name)))
+                })
+                .await;
+                match rendered {
+                    Ok(Ok(Some(Ok(html)))) => html.into_bytes(),
+                    Ok(Ok(Some(Err(problem)))) => return Err(problem.to_string()),
+                    Ok(Ok(None)) => return Err(format!("error: no page renders to {file}")),
+                    Ok(Err(panic)) => return Err(crashed(&*panic)),
+                    Err(e) => return Err(format!("error: rendering {file} stopped ({e})")),
+                }
+            }
         };
-        Some(Ok(self.served(file, bytes)))
+        if minify && file.ends_with(".html") {
+            Ok(Output::minified(&bytes))
+        } else {
+            Ok(bytes)
+        }
     }
 }
 
@@ -91,9 +145,9 @@ struct AppState {
 const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
 /// Every rebuild allocates about what the last one freed. mimalloc gives freed memory back to
-/// the system after a delay (1 s by default), and the system then zeroes each page again when the next rebuild
-/// touches it: a third of the time before an edit shows. The server keeps the memory instead
-/// (its resident size stays at its largest build's, as it nearly does anyway).
+/// the system after a delay (1 s by default), and the system then zeroes each page again when
+/// the next rebuild touches it: a third of the time before an edit shows. The server keeps the
+/// memory instead (its resident size stays at its largest build's, as it nearly does anyway).
 fn keep_freed_memory() {
     // SAFETY: `mi_option_set` takes two integers and may be called at any time from any thread.
     unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, -1) }
@@ -131,6 +185,7 @@ pub fn serve(root: &Path, interface: IpAddr, port: u16, drafts: bool) -> Result<
         generation: 0,
         minify: false,
         fresh: None,
+        asked_of_last_build: Mutex::default(),
     }));
     let (events, _) = broadcast::channel(16);
     let rebuilder = Rebuilder::new(site_build(opts), live.clone(), events.clone());
@@ -168,7 +223,10 @@ pub struct Rebuilder {
     events: broadcast::Sender<String>,
     /// Bumped by every start; a build whose number is no longer current is thrown away.
     generation: AtomicU64,
-    running: Mutex<Cancel>,
+    /// The running build's cancel flag, and whether a change other than to pages has been
+    /// made since the last good build (then every build is a full one until one succeeds:
+    /// a page edit must not publish pages beside styles or data that are not rebuilt yet).
+    running: Mutex<(Cancel, bool)>,
 }
 
 /// One build of the site: the output, or the error to show. When given a `Publish`, the build
@@ -209,31 +267,43 @@ impl Rebuilder {
             live,
             events,
             generation: AtomicU64::new(0),
-            running: Mutex::new(Cancel::default()),
+            running: Mutex::new((Cancel::default(), false)),
         })
     }
 
     /// Cancel the running build, if any, and start a new one on its own thread.
     pub fn start(self: &Arc<Self>, change: Change) -> std::thread::JoinHandle<()> {
-        let (generation, cancel) = self.next();
+        let (generation, cancel, change) = self.next(change);
         let me = self.clone();
         std::thread::spawn(move || me.run(generation, &cancel, change))
     }
 
     /// Build now, on this thread (the first build, before the server answers).
     pub fn run_now(&self) {
-        let (generation, cancel) = self.next();
-        self.run(generation, &cancel, Change::Site);
+        let (generation, cancel, change) = self.next(Change::Site);
+        self.run(generation, &cancel, change);
     }
 
-    fn next(&self) -> (u64, Cancel) {
+    /// Number the new build and cancel the running one (in that order, so the cancelled build
+    /// is no longer current when it stops); the change the new build is made for, counting
+    /// site changes not yet built.
+    fn next(&self, change: Change) -> (u64, Cancel, Change) {
         let cancel = Cancel::default();
-        let old = std::mem::replace(
-            &mut *self.running.lock().unwrap_or_else(|e| e.into_inner()),
-            cancel.clone(),
-        );
-        old.cancel();
-        (self.generation.fetch_add(1, Ordering::SeqCst) + 1, cancel)
+        let mut running = self.running.lock().unwrap_or_else(|e| e.into_inner());
+        let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
+        running.0.cancel();
+        running.0 = cancel.clone();
+        running.1 |= change == Change::Site;
+        let change = if running.1 { Change::Site } else { change };
+        (generation, cancel, change)
+    }
+
+    /// A good build of `generation` has made every file new, if it is still the current one.
+    fn site_built(&self, generation: u64) {
+        let mut running = self.running.lock().unwrap_or_else(|e| e.into_inner());
+        if self.generation.load(Ordering::SeqCst) == generation {
+            running.1 = false;
+        }
     }
 
     fn run(&self, generation: u64, cancel: &Cancel, change: Change) {
@@ -246,6 +316,10 @@ impl Rebuilder {
             l.fresh = Some(Arc::new(pages));
             l.minify = minify;
             l.error = None;
+            l.asked_of_last_build
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .clear();
             drop(l);
             published.store(true, Ordering::SeqCst);
             let _ = self.events.send("reload".to_string());
@@ -262,6 +336,10 @@ impl Rebuilder {
         l.fresh = None;
         let message = match result {
             Ok(rebuilt) => {
+                self.site_built(generation);
+                // Open pages reloaded when the fresh pages were published; again only if a
+                // file they were given from the last full build has changed since.
+                let again = !published.load(Ordering::SeqCst) || l.answered_stale(&rebuilt.output);
                 l.output = rebuilt.output;
                 l.minify = rebuilt.minify;
                 l.error = None;
@@ -269,8 +347,7 @@ impl Rebuilder {
                 if let Some(pending) = rebuilt.pending_search {
                     index_in_background(pending, self.live.clone(), l.generation);
                 }
-                if published.load(Ordering::SeqCst) {
-                    // Open pages reloaded when the fresh pages were published.
+                if !again {
                     return;
                 }
                 "reload".to_string()
@@ -389,7 +466,11 @@ fn watch(
             debouncer.watch(&p, RecursiveMode::Recursive)?;
         }
     }
-    let root = root.to_path_buf();
+    // The watcher may report paths under the site's real path (macOS resolves links).
+    let roots: Vec<PathBuf> = [Some(root.to_path_buf()), root.canonicalize().ok()]
+        .into_iter()
+        .flatten()
+        .collect();
     std::thread::spawn(move || {
         while let Ok(res) = rx.recv() {
             let Ok(events) = res else {
@@ -406,7 +487,7 @@ fn watch(
             let pages_only = changes
                 .iter()
                 .flat_map(|e| e.paths.iter())
-                .all(|p| changes_only_pages(&root, p));
+                .all(|p| roots.iter().any(|root| changes_only_pages(root, p)));
             rebuilder.start(if pages_only {
                 Change::Pages
             } else {
@@ -465,14 +546,42 @@ async fn handle(State(state): State<AppState>, req: Request<HttpBody>) -> Respon
     if rel == EVENTS {
         return events(state, has_error).await.into_response();
     }
-    serve_file(&state, rel, &path)
+    serve_file(&state, rel, &path).await
 }
 
-fn serve_file(state: &AppState, rel: &str, path: &str) -> Response<HttpBody> {
+/// What to answer for a file, decided under the lock and sent after it is released.
+enum Answer {
+    Now(Response<HttpBody>),
+    File {
+        status: StatusCode,
+        file: String,
+        source: Source,
+        minify: bool,
+        base: String,
+    },
+}
+
+async fn serve_file(state: &AppState, rel: &str, path: &str) -> Response<HttpBody> {
+    match answer(state, rel, path) {
+        Answer::Now(response) => response,
+        Answer::File {
+            status,
+            file,
+            source,
+            minify,
+            base,
+        } => match Live::send(source, file.clone(), minify).await {
+            Ok(bytes) => respond(status, &file, bytes, &base),
+            Err(error) => error_page(&error, &base),
+        },
+    }
+}
+
+fn answer(state: &AppState, rel: &str, path: &str) -> Answer {
     let l = state.live.read().unwrap_or_else(|e| e.into_inner());
     if l.output.is_empty() && l.fresh.is_none() {
         let error = l.error.clone().unwrap_or_default();
-        return error_page(&error, &l.base_path);
+        return Answer::Now(error_page(&error, &l.base_path));
     }
     let candidates = [
         rel.to_string(),
@@ -480,32 +589,40 @@ fn serve_file(state: &AppState, rel: &str, path: &str) -> Response<HttpBody> {
         format!("{rel}/index.html"),
     ];
     let found = candidates.iter().find(|c| l.has(c)).cloned();
-    match found {
+    let (status, file) = match found {
         Some(file)
             if file.ends_with("/index.html")
                 && !rel.is_empty()
                 && !rel.ends_with('/')
                 && !rel.ends_with(".html") =>
         {
-            redirect(&format!("{path}/"))
+            return Answer::Now(redirect(&format!("{path}/")));
         }
-        Some(file) => match l.read(&file) {
-            Some(Ok(bytes)) => respond(StatusCode::OK, &file, bytes, &l.base_path),
-            Some(Err(error)) => error_page(&error, &l.base_path),
-            None => plain(StatusCode::INTERNAL_SERVER_ERROR, "cannot read this file"),
-        },
+        Some(file) => (StatusCode::OK, file),
         None => {
             let lang = rel
                 .split('/')
                 .next()
                 .filter(|c| l.languages.iter().any(|x| x == c) && *c != l.default_language);
             let page = lang.map_or("404.html".to_string(), |c| format!("{c}/404.html"));
-            match l.read(&page) {
-                Some(Ok(bytes)) => respond(StatusCode::NOT_FOUND, &page, bytes, &l.base_path),
-                Some(Err(error)) => error_page(&error, &l.base_path),
-                None => plain(StatusCode::NOT_FOUND, "not found"),
-            }
+            (StatusCode::NOT_FOUND, page)
         }
+    };
+    match l.source(&file) {
+        Some(source) => Answer::File {
+            status,
+            file,
+            source,
+            minify: l.minify,
+            base: l.base_path.clone(),
+        },
+        None if status == StatusCode::NOT_FOUND => {
+            Answer::Now(plain(StatusCode::NOT_FOUND, "not found"))
+        }
+        None => Answer::Now(plain(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "cannot read this file",
+        )),
     }
 }
 
@@ -699,6 +816,7 @@ mod tests {
             generation: 0,
             minify: false,
             fresh: None,
+            asked_of_last_build: Mutex::default(),
         }))
     }
 
@@ -776,6 +894,92 @@ mod tests {
         assert!(l.error.as_deref().unwrap().contains("crashed"));
     }
 
+    /// What `serve` sends for `file` (a fresh page rendered), unminified.
+    fn body(l: &Live, file: &str) -> Vec<u8> {
+        match l.source(file).expect("the file") {
+            Source::Bytes(b) => b,
+            Source::Page(pages) => pages.render(file).unwrap().unwrap().into_bytes(),
+        }
+    }
+
+    #[test]
+    fn a_page_edit_after_an_unbuilt_site_change_waits_for_the_full_build() {
+        // A style or data edit whose build a page edit cancels: the page edit's build must be
+        // a full one, or open pages would reload with the new pages beside the old styles.
+        let early = Arc::new(Mutex::new(Vec::new()));
+        let seen = early.clone();
+        let build: Box<BuildFn> = Box::new(move |cancel, publish| {
+            let mut calls = seen.lock().unwrap();
+            calls.push(publish.is_some());
+            let first = calls.len() == 1;
+            drop(calls);
+            if first {
+                // The site change's build runs until the page edit cancels it.
+                while !cancel.is_cancelled() {
+                    std::thread::sleep(Duration::from_millis(2));
+                }
+                return Err("cancelled".into());
+            }
+            Ok(site_with("built"))
+        });
+        let (events, _rx) = broadcast::channel(16);
+        let r = Rebuilder::new(build, live(), events);
+        let site = r.start(Change::Site);
+        while early.lock().unwrap().is_empty() {
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        r.start(Change::Pages).join().unwrap();
+        site.join().unwrap();
+        // Once a full build has succeeded, a page edit publishes early again.
+        r.start(Change::Pages).join().unwrap();
+        assert_eq!(*early.lock().unwrap(), vec![false, false, true]);
+    }
+
+    #[test]
+    fn open_pages_reload_again_when_a_file_they_got_from_the_last_build_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().to_path_buf();
+        let (to_finish, may_finish) = std::sync::mpsc::channel::<()>();
+        let may_finish = Mutex::new(may_finish);
+        let build: Box<BuildFn> = Box::new(move |_, publish| {
+            let mut out = site_with("full");
+            let Some(publish) = publish else {
+                out.output
+                    .insert_text("style.css", "old".to_string(), "static/style.css");
+                return Ok(out);
+            };
+            publish(fresh_pages(&root, "fresh"), false);
+            may_finish.lock().unwrap().recv().unwrap();
+            out.output
+                .insert_text("style.css", "new".to_string(), "static/style.css");
+            Ok(out)
+        });
+        let (events, mut rx) = broadcast::channel(16);
+        let live = live();
+        let r = Rebuilder::new(build, live.clone(), events);
+        r.run_now();
+        assert_eq!(rx.try_recv().unwrap(), "reload");
+        let running = r.start(Change::Pages);
+        while live.read().unwrap().fresh.is_none() {
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        assert_eq!(rx.try_recv().unwrap(), "reload");
+        {
+            // The reloaded page asks for its stylesheet: the last full build's.
+            let l = live.read().unwrap();
+            assert!(l.has("style.css"));
+            assert_eq!(body(&l, "style.css"), b"old");
+        }
+        to_finish.send(()).unwrap();
+        running.join().unwrap();
+        assert_eq!(
+            rx.try_recv().unwrap(),
+            "reload",
+            "the stylesheet changed: open pages reload again"
+        );
+        assert_eq!(body(&live.read().unwrap(), "style.css"), b"new");
+    }
+
     /// A fake site of one page, rendered on demand from `page`.
     fn fresh_pages(root: &Path, page: &str) -> OnDemand {
         std::fs::create_dir_all(root.join("content")).unwrap();
@@ -836,7 +1040,7 @@ mod tests {
         assert_eq!(rx.try_recv().unwrap(), "reload");
         {
             let l = live.read().unwrap();
-            let page = String::from_utf8(l.read("index.html").unwrap().unwrap()).unwrap();
+            let page = String::from_utf8(body(&l, "index.html")).unwrap();
             assert!(page.contains("fresh"), "{page}");
         }
         to_fail.send(()).unwrap();
@@ -845,7 +1049,7 @@ mod tests {
         assert!(error.contains("a broken link"), "{error}");
         let l = live.read().unwrap();
         assert!(l.fresh.is_none());
-        assert_eq!(l.read("index.html").unwrap().unwrap(), b"good");
+        assert_eq!(body(&l, "index.html"), b"good");
         assert!(rx.try_recv().is_err(), "one reload and one error, no more");
     }
 
@@ -870,7 +1074,7 @@ mod tests {
             l.fresh.is_none(),
             "the full build replaces the pages on demand"
         );
-        assert_eq!(l.read("index.html").unwrap().unwrap(), b"full");
+        assert_eq!(body(&l, "index.html"), b"full");
     }
 
     #[test]
