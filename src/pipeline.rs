@@ -12,8 +12,9 @@ pub use crate::diagnostics::Cancel;
 use crate::diagnostics::{BuildFailed, Diagnostic, Diagnostics};
 use crate::indicators;
 use crate::output::statics;
-use crate::output::{Body, Output};
-use crate::passes::{headers, links, relative, search};
+use crate::output::{Body, Output, Staging};
+use crate::passes::pages::PagePass;
+use crate::passes::{headers, links, search};
 use crate::render::Renderer;
 use crate::templates::resize::ImageQueue;
 use crate::templates::values::Values;
@@ -178,6 +179,11 @@ impl Prepared {
         crate::render::OnDemand::new(self.renderer.clone())
     }
 
+    /// Where the site is written: `--output-dir`, or `output_dir` of `config.toml`.
+    pub fn output_dir(&self, opts: &BuildOptions) -> PathBuf {
+        output_dir(opts, &self.config)
+    }
+
     /// Whether `serve` minifies the pages it sends.
     pub fn minify_html(&self) -> bool {
         self.config.minify_html
@@ -277,6 +283,18 @@ pub fn prepare(opts: &BuildOptions) -> Result<Prepared, BuildFailed> {
 
 /// Render every page of a prepared build, add the other files and run the checks.
 pub fn finish(prepared: Prepared, opts: &BuildOptions) -> Result<Built, BuildFailed> {
+    finish_into(prepared, opts, None)
+}
+
+/// `finish`, writing each page into `staging` as soon as it is rendered and checked, and
+/// keeping only what the link check and the search index need of it (`sprout build`); the rest
+/// of the output is written there by `Output::write_atomic`. `finish` keeps every page in
+/// memory (`check`, `serve`).
+pub fn finish_into(
+    prepared: Prepared,
+    opts: &BuildOptions,
+    staging: Option<&Staging>,
+) -> Result<Built, BuildFailed> {
     let Prepared {
         config,
         site,
@@ -287,21 +305,95 @@ pub fn finish(prepared: Prepared, opts: &BuildOptions) -> Result<Built, BuildFai
         mut findings,
         mut steps,
     } = prepared;
-    let mut output = steps.run("render", || renderer.render()).map_err(failed)?;
+    let picker = match config.default_lang().search.engine {
+        SearchEngine::Pagefind => search::Picker::new(&site),
+        SearchEngine::Zola => None,
+    };
+    // `serve` minifies each page when it is asked for (`Built::config.minify_html` says so).
+    let minify = config.minify_html && opts.mode != Mode::Serve;
+    let pass = PagePass::new(&config, picker, minify, staging);
+    let mut output = steps
+        .run("render", || {
+            renderer.render(&|file, html| pass.page(file, html))
+        })
+        .map_err(failed)?;
     output.append(early);
     steps.go_on()?;
-    steps.run("downloads", || {
-        indicators::downloads(&site, &data, &mut output)
+    add_files(
+        &mut steps,
+        opts,
+        &config,
+        &site,
+        &data,
+        &images,
+        &mut output,
+    )?;
+    findings.extend(output.take_problems());
+    let virtuals = renderer.virtuals.clone();
+    drop(renderer);
+    let sources = sources(&site, &virtuals);
+    steps.run("other pages", || pass.rest(&mut output));
+    let kept = pass.into_kept();
+    // A page past a limit stops the build here, in `check` mode too; the pass left it unread
+    // by the search index and the minifier.
+    let too_big = steps.run("limits", || {
+        crate::passes::limits::check_output(&kept.scans, &config.limits, &sources)
     });
-    steps.run("static", || statics::add(&opts.root, &config, &mut output));
+    if !too_big.is_empty() {
+        return Err(failed(too_big.into_iter().collect()));
+    }
+    findings.extend(steps.run("links", || {
+        links::check(&kept.scans, &output, &config, &sources)
+    }));
+    if opts.mode != Mode::Check && findings.iter().any(Diagnostic::is_error) {
+        return Err(failed(findings.into_iter().collect()));
+    }
+    steps.go_on()?;
+    let pending_search = search_step(&mut steps, opts, &site, kept.picked, &mut output)?;
+    findings.extend(pending_search.warnings);
+    let collisions = output.take_problems();
+    if !collisions.is_empty() {
+        return Err(failed(collisions.into_iter().collect()));
+    }
+    if !kept.problems.is_empty() {
+        return Err(failed(kept.problems.into_iter().collect()));
+    }
+    steps.go_on()?;
+    if config.mode == Mode::Build {
+        findings.extend(placeholder_base_url(&config));
+        findings.extend(unset_site_details(&config));
+    }
+    Ok(Built {
+        output_dir: output_dir(opts, &config),
+        summary: summarise(&site, virtuals.len(), output.len()),
+        translations: translations::report(&site),
+        output,
+        findings: Diagnostics::from_iter(findings).sorted(),
+        timings: steps.timings,
+        config,
+        pending_search: pending_search.deferred,
+    })
+}
+
+/// The files beside the rendered pages: indicator downloads, static files, resized images,
+/// compiled Sass, highlighting stylesheets and `_headers`.
+fn add_files(
+    steps: &mut Steps,
+    opts: &BuildOptions,
+    config: &Config,
+    site: &Site,
+    data: &indicators::Data,
+    images: &ImageQueue,
+    output: &mut Output,
+) -> Result<(), BuildFailed> {
+    steps.run("downloads", || indicators::downloads(site, data, output));
+    steps.run("static", || statics::add(&opts.root, config, output));
     steps
-        .run("images", || {
-            process_images(&opts.root, &images, &mut output)
-        })
+        .run("images", || process_images(&opts.root, images, output))
         .map_err(failed)?;
     steps
         .run("sass", || {
-            crate::output::sass::add(&opts.root, &config, &mut output)
+            crate::output::sass::add(&opts.root, config, output)
         })
         .map_err(failed)?;
     if let Some(hl) = &config.markdown.highlighting {
@@ -312,77 +404,52 @@ pub fn finish(prepared: Prepared, opts: &BuildOptions) -> Result<Built, BuildFai
             }
         }
     }
-    steps.run("headers", || headers::add(&config, &mut output));
-    findings.extend(output.take_problems());
-    let virtuals = renderer.virtuals.clone();
-    drop(renderer);
-    let sources = sources(&site, &virtuals);
-    // One streaming pass over every page feeds both the limits and the link check. A page past
-    // a limit stops the build here, in `check` mode too, before anything reads the pages as
-    // trees (Pagefind, minify).
-    let scans = steps.run("scan", || {
-        links::scan_all(&output, config.limits.max_nesting)
-    });
-    let too_big = steps.run("limits", || {
-        crate::passes::limits::check_output(&output, &scans, &config.limits, &sources)
-    });
-    if !too_big.is_empty() {
-        return Err(failed(too_big.into_iter().collect()));
-    }
-    findings.extend(steps.run("links", || links::check(&scans, &output, &config, &sources)));
-    drop(scans);
-    if opts.mode != Mode::Check && findings.iter().any(Diagnostic::is_error) {
-        return Err(failed(findings.into_iter().collect()));
-    }
-    steps.go_on()?;
-    let mut pending_search = None;
-    if config.default_lang().search.engine == SearchEngine::Pagefind {
-        match opts.search {
-            SearchStep::Inline => steps
-                .run("search", || search::index(&site, &mut output))
-                .map(|warnings| findings.extend(warnings))
-                .map_err(failed)?,
-            SearchStep::Deferred => {
-                pending_search = search::Pending::collect(&site, &output);
-                if let Some(p) = &mut pending_search {
-                    findings.append(&mut p.warnings);
-                }
-            }
+    steps.run("headers", || headers::add(config, output));
+    Ok(())
+}
+
+/// The Pagefind index of the pages the page pass picked: built now (`build`, `check`) or left
+/// for `serve` to build after the reload.
+struct SearchOutcome {
+    deferred: Option<search::Pending>,
+    /// Pages whose text was cut at `[limits] max_search_bytes`.
+    warnings: Vec<Diagnostic>,
+}
+
+fn search_step(
+    steps: &mut Steps,
+    opts: &BuildOptions,
+    site: &Site,
+    picked: Vec<(String, search::Picked)>,
+    output: &mut Output,
+) -> Result<SearchOutcome, BuildFailed> {
+    let pending = match site.config.default_lang().search.engine {
+        SearchEngine::Pagefind => search::Pending::new(site, picked),
+        SearchEngine::Zola => None,
+    };
+    let Some(mut pending) = pending else {
+        return Ok(SearchOutcome {
+            deferred: None,
+            warnings: Vec::new(),
+        });
+    };
+    let warnings = std::mem::take(&mut pending.warnings);
+    let deferred = match opts.search {
+        SearchStep::Deferred => Some(pending),
+        SearchStep::Inline => {
+            steps
+                .run("search", || pending.add_to(output))
+                .map_err(failed)?;
+            None
         }
-    }
-    let collisions = output.take_problems();
-    if !collisions.is_empty() {
-        return Err(failed(collisions.into_iter().collect()));
-    }
-    steps.go_on()?;
-    if opts.relative {
-        let unwritable = steps.run("relative", || relative::rewrite(&mut output, &config));
-        if !unwritable.is_empty() {
-            return Err(failed(unwritable.into_iter().collect()));
-        }
-    }
-    // `serve` minifies each page when it is asked for (`Built::config.minify_html` says so).
-    if config.minify_html && opts.mode != Mode::Serve {
-        steps.run("minify", || output.minify_html());
-    }
-    if config.mode == Mode::Build {
-        findings.extend(placeholder_base_url(&config));
-        findings.extend(unset_site_details(&config));
-    }
-    let output_dir = opts
-        .output_dir
+    };
+    Ok(SearchOutcome { deferred, warnings })
+}
+
+fn output_dir(opts: &BuildOptions, config: &Config) -> PathBuf {
+    opts.output_dir
         .clone()
-        .unwrap_or_else(|| opts.root.join(&config.output_dir));
-    Ok(Built {
-        summary: summarise(&site, virtuals.len(), output.len()),
-        translations: translations::report(&site),
-        output,
-        output_dir,
-        findings: Diagnostics::from_iter(findings).sorted(),
-        timings: steps.timings,
-        config,
-        pending_search,
-    })
+        .unwrap_or_else(|| opts.root.join(&config.output_dir))
 }
 
 /// QR codes, the sitemap and feeds carry `base_url`: say so while it is still a placeholder.

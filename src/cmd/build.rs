@@ -5,7 +5,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
-use crate::pipeline::{BuildOptions, Built, build};
+use crate::diagnostics::BuildFailed;
+use crate::output::Staging;
+use crate::pipeline::{BuildOptions, Built, finish_into, prepare};
 
 /// How many warnings of one group (e.g. sprout's own link check on a Zola site), and how many
 /// translation problems, a build prints; `sprout check` prints them all.
@@ -14,19 +16,23 @@ const WARNINGS_PER_GROUP: usize = 10;
 /// Run `build`; `Ok(false)` when the site has errors (nothing is written then).
 pub fn run(opts: &BuildOptions, timings: bool) -> Result<bool> {
     let start = Instant::now();
-    let built = match build(opts) {
-        Ok(b) => b,
-        Err(failed) => {
-            eprintln!("{failed}");
-            return Ok(false);
-        }
+    let Some(prepared) = reported(prepare(opts)) else {
+        return Ok(false);
+    };
+    // Pages go into a staging folder beside the output folder as they are rendered; it takes
+    // the output folder's place once everything is written, and is removed if the build stops.
+    let staging = Staging::beside(&prepared.output_dir(opts))?;
+    let Some(built) = reported(finish_into(prepared, opts, Some(&staging))) else {
+        return Ok(false);
     };
     eprint!(
         "{}",
         crate::diagnostics::report(&built.findings, WARNINGS_PER_GROUP)
     );
     let write = Instant::now();
-    built.output.write_atomic(&built.output_dir)?;
+    built
+        .output
+        .write_atomic(&built.output_dir, Some(staging))?;
     if timings {
         for t in &built.timings {
             eprintln!("{t}");
@@ -43,6 +49,11 @@ pub fn run(opts: &BuildOptions, timings: bool) -> Result<bool> {
     }
     println!("{}", summary_line(&built, start.elapsed()));
     Ok(true)
+}
+
+/// The build's result, its errors printed when it failed.
+fn reported<T>(result: Result<T, BuildFailed>) -> Option<T> {
+    result.map_err(|failed| eprintln!("{failed}")).ok()
 }
 
 /// The one line a build prints: counts per language and the time taken.

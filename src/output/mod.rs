@@ -19,6 +19,12 @@ pub enum Body {
     Bytes(Vec<u8>),
     /// Copied from disk at write time (static files, colocated assets).
     File(PathBuf),
+    /// Already in the staging folder, written there by the page pass as soon as the page was
+    /// rendered (`sprout build`); `len` bytes long.
+    Written {
+        path: PathBuf,
+        len: usize,
+    },
 }
 
 /// One output file and what made it (`content/a.md`, `static/x.css`, `templates/404.html`).
@@ -92,21 +98,14 @@ impl Output {
 
     /// `/a//./b` → `a/b`; a path that climbs out of the output folder is a problem.
     fn normalise(&mut self, path: &str, source: &Path) -> Option<String> {
-        let mut parts = Vec::new();
-        for seg in path.split(['/', '\\']) {
-            match seg {
-                "" | "." => {}
-                ".." => {
-                    self.problems.push(Diagnostic::error(
-                        source,
-                        format!("output path `{path}` leaves the output folder; remove the `..`"),
-                    ));
-                    return None;
-                }
-                s => parts.push(s),
-            }
+        let key = key(path);
+        if key.is_none() {
+            self.problems.push(Diagnostic::error(
+                source,
+                format!("output path `{path}` leaves the output folder; remove the `..`"),
+            ));
         }
-        Some(parts.join("/"))
+        key
     }
 
     pub fn get(&self, path: &str) -> Option<&Body> {
@@ -143,14 +142,23 @@ impl Output {
         })
     }
 
-    /// Apply `f` to every HTML page in parallel.
-    pub fn map_html(&mut self, f: impl Fn(&str, &str) -> String + Sync) {
+    /// Hand each HTML page held in memory that `wanted` picks to `finish`, in parallel, and keep
+    /// the body it returns in the page's place.
+    pub fn finish_html(
+        &mut self,
+        wanted: impl Fn(&str) -> bool + Sync,
+        finish: impl Fn(&str, String) -> Body + Sync,
+    ) {
         self.files.par_iter_mut().for_each(|(k, v)| {
-            if let Body::Bytes(b) = &mut v.body
-                && k.ends_with(".html")
-                && let Ok(s) = std::str::from_utf8(b)
-            {
-                *b = f(k, s).into_bytes();
+            let Body::Bytes(b) = &mut v.body else {
+                return;
+            };
+            if !k.ends_with(".html") || !wanted(k) {
+                return;
+            }
+            match String::from_utf8(std::mem::take(b)) {
+                Ok(text) => v.body = finish(k, text),
+                Err(e) => *b = e.into_bytes(),
             }
         });
     }
@@ -159,50 +167,35 @@ impl Output {
     pub fn read(&self, path: &str) -> Option<Vec<u8>> {
         match &self.files.get(path)?.body {
             Body::Bytes(b) => Some(b.clone()),
-            Body::File(p) => fs::read(p).ok(),
+            Body::File(p) | Body::Written { path: p, .. } => fs::read(p).ok(),
         }
     }
 
-    pub fn minify_html(&mut self) {
-        let cfg = minify_config();
-        self.files.par_iter_mut().for_each(|(k, v)| {
-            if let Body::Bytes(b) = &mut v.body
-                && k.ends_with(".html")
-            {
-                *b = minify_html::minify(b, &cfg);
-            }
-        });
-    }
-
-    /// One page minified as `minify_html` does it (`serve` minifies each page as it is asked
-    /// for, so a rebuild does not wait for every page).
+    /// One page minified, as the page pass minifies each page of a build and `serve` each page
+    /// it sends.
     pub fn minified(html: &[u8]) -> Vec<u8> {
         minify_html::minify(html, &minify_config())
     }
 
-    /// Write everything to a staging folder beside `dest`, then swap it in. On any error the
-    /// previous `dest` is left as it was.
-    pub fn write_atomic(&self, dest: &Path) -> Result<()> {
-        let parent = dest
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        fs::create_dir_all(parent)
-            .with_context(|| format!("cannot create {}", parent.display()))?;
+    /// Write everything to a staging folder beside `dest` (the one given, which may hold pages
+    /// already, or a new one), then swap it in. On any error the previous `dest` is left as it
+    /// was.
+    pub fn write_atomic(&self, dest: &Path, staging: Option<Staging>) -> Result<()> {
+        let staging = match staging {
+            Some(s) => s,
+            None => Staging::beside(dest)?,
+        };
+        self.write_into(staging.path())?;
+        let parent = staging.parent.clone();
         let name = dest
             .file_name()
             .map_or("public".into(), |n| n.to_string_lossy().to_string());
-        let staging = tempfile::Builder::new()
-            .prefix(&format!(".{name}.staging-"))
-            .tempdir_in(parent)
-            .with_context(|| format!("cannot create a staging folder in {}", parent.display()))?;
-        self.write_into(staging.path())?;
         let old = parent.join(format!(".{name}.old-{}", std::process::id()));
         if dest.exists() {
             fs::rename(dest, &old)
                 .with_context(|| format!("cannot move the previous {} aside", dest.display()))?;
         }
-        let staged = staging.keep();
+        let staged = staging.dir.keep();
         if let Err(e) = fs::rename(&staged, dest) {
             // Put the previous site back before reporting.
             if old.exists() {
@@ -218,11 +211,13 @@ impl Output {
         Ok(())
     }
 
+    /// Write the files not in the staging folder yet.
     fn write_into(&self, dir: &Path) -> Result<()> {
         let dirs: std::collections::BTreeSet<PathBuf> = self
             .files
-            .keys()
-            .filter_map(|k| Path::new(k).parent().map(|p| dir.join(p)))
+            .iter()
+            .filter(|(_, v)| !matches!(v.body, Body::Written { .. }))
+            .filter_map(|(k, _)| Path::new(k).parent().map(|p| dir.join(p)))
             .collect();
         for d in &dirs {
             fs::create_dir_all(d).with_context(|| format!("cannot create {}", d.display()))?;
@@ -232,10 +227,71 @@ impl Output {
             match &v.body {
                 Body::Bytes(b) => fs::write(&target, b),
                 Body::File(src) => fs::copy(src, &target).map(|_| ()),
+                Body::Written { .. } => Ok(()),
             }
             .with_context(|| format!("cannot write {}", target.display()))
         })
     }
+}
+
+/// The folder a new site is written into, beside the output folder it will replace: the page
+/// pass writes pages there as they are rendered, `Output::write_atomic` the rest before the
+/// swap. Dropped before the swap (a build that stops), it is removed with what it holds.
+pub struct Staging {
+    dir: tempfile::TempDir,
+    parent: PathBuf,
+}
+
+impl Staging {
+    /// A new, empty staging folder beside `dest`.
+    pub fn beside(dest: &Path) -> Result<Staging> {
+        let parent = dest
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_path_buf();
+        fs::create_dir_all(&parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+        let name = dest
+            .file_name()
+            .map_or("public".into(), |n| n.to_string_lossy().to_string());
+        let dir = tempfile::Builder::new()
+            .prefix(&format!(".{name}.staging-"))
+            .tempdir_in(&parent)
+            .with_context(|| format!("cannot create a staging folder in {}", parent.display()))?;
+        Ok(Staging { dir, parent })
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Write the file at output path `key` (as `key` makes it), creating its folders.
+    pub fn write(&self, key: &str, bytes: &[u8]) -> std::io::Result<Body> {
+        let path = self.dir.path().join(key);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::write(&path, bytes)?;
+        Ok(Body::Written {
+            path,
+            len: bytes.len(),
+        })
+    }
+}
+
+/// The output path `path` is stored under: `/a//./b` → `a/b`; `None` when it climbs out of
+/// the output folder.
+pub fn key(path: &str) -> Option<String> {
+    let mut parts = Vec::new();
+    for seg in path.split(['/', '\\']) {
+        match seg {
+            "" | "." => {}
+            ".." => return None,
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
 }
 
 fn minify_config() -> minify_html::Cfg {
@@ -288,7 +344,7 @@ mod tests {
         let mut out = Output::default();
         out.insert_text("index.html", "new".into(), "a.md");
         out.insert_text("a/b/index.html", "deep".into(), "b.md");
-        out.write_atomic(&dest).unwrap();
+        out.write_atomic(&dest, None).unwrap();
         assert_eq!(fs::read_to_string(dest.join("index.html")).unwrap(), "new");
         assert!(!dest.join("stale.html").exists());
         assert!(dest.join("a/b/index.html").exists());
@@ -298,10 +354,8 @@ mod tests {
 
     #[test]
     fn minify_keeps_doctype_and_lang() {
-        let mut out = Output::default();
-        out.insert_text("index.html", "<!DOCTYPE html>\n<html lang=\"zh-Hans\">\n<head><title>x</title></head>\n<body>  <p>a   b</p>  </body></html>".into(), "a.md");
-        out.minify_html();
-        let s = String::from_utf8(out.read("index.html").unwrap()).unwrap();
+        let page = "<!DOCTYPE html>\n<html lang=\"zh-Hans\">\n<head><title>x</title></head>\n<body>  <p>a   b</p>  </body></html>";
+        let s = String::from_utf8(Output::minified(page.as_bytes())).unwrap();
         assert!(s.to_ascii_lowercase().starts_with("<!doctype html>"), "{s}");
         assert!(
             s.contains("lang=zh-Hans") || s.contains("lang=\"zh-Hans\""),

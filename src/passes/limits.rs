@@ -7,38 +7,36 @@ use std::path::PathBuf;
 
 use crate::config::limits::{Limits, raise};
 use crate::diagnostics::Diagnostic;
-use crate::output::Output;
-use crate::passes::links::Scans;
+use crate::passes::links::{Scanned, Scans};
 
-/// Check every rendered HTML page of `output` against the output limits, with the depths the
-/// page scan measured (`links::scan_all`). `sources` names the content file behind each page,
-/// so the error points at a file the author edits.
+/// Check every rendered HTML page against the output limits, with the size and depth the page
+/// pass measured (`links::Scanned`). `sources` names the content file behind each page, so the
+/// error points at a file the author edits.
 pub fn check_output(
-    output: &Output,
     scans: &Scans,
     limits: &Limits,
     sources: &HashMap<String, PathBuf>,
 ) -> Vec<Diagnostic> {
-    let mut found: Vec<Diagnostic> = output
-        .html()
-        .filter_map(|(file, html)| {
+    let mut found: Vec<Diagnostic> = scans
+        .iter()
+        .filter_map(|(file, scanned)| {
             let source = || {
                 sources
                     .get(file)
                     .cloned()
                     .unwrap_or_else(|| PathBuf::from(format!("public/{file}")))
             };
-            if html.len() > limits.max_output_bytes {
+            if scanned.bytes > limits.max_output_bytes {
                 return Some(Diagnostic::error(
                     source(),
                     format!(
                         "the rendered page public/{file} is {} bytes, more than the limit; split the page, or {}",
-                        html.len(),
+                        scanned.bytes,
                         raise("max_output_bytes", limits.max_output_bytes)
                     ),
                 ));
             }
-            let depth = scans.get(file)?.as_ref().ok()?.depth;
+            let depth = scanned.scan.as_ref().ok()?.depth;
             (depth > limits.max_nesting).then(|| {
                 Diagnostic::error(
                     source(),
@@ -55,9 +53,20 @@ pub fn check_output(
     found
 }
 
+/// Whether a page of this size and scan is past a limit (the page pass then leaves it as it
+/// is, and `check_output` stops the build).
+pub fn past(scanned: &Scanned, limits: &Limits) -> bool {
+    scanned.bytes > limits.max_output_bytes
+        || scanned
+            .scan
+            .as_ref()
+            .is_ok_and(|s| s.depth > limits.max_nesting)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::output::Output;
     use crate::passes::links::{scan, scan_all};
 
     fn html_depth(html: &str) -> usize {
@@ -103,12 +112,7 @@ mod tests {
             ..Limits::default()
         };
         let sources = HashMap::from([("deep/index.html".to_string(), "content/deep.md".into())]);
-        let found = check_output(
-            &output,
-            &scan_all(&output, limits.max_nesting),
-            &limits,
-            &sources,
-        );
+        let found = check_output(&scan_all(&output, limits.max_nesting), &limits, &sources);
         assert_eq!(found.len(), 2);
         let deep = found
             .iter()

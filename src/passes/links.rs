@@ -1,5 +1,5 @@
 //! Checking the built site before it is written: every internal link and fragment resolves,
-//! every image has alt text. Reads `&Output`, reports every finding.
+//! every image has alt text. Reads the page pass's scans and `&Output`, reports every finding.
 
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
@@ -33,9 +33,25 @@ pub struct Scan {
     pub depth: usize,
 }
 
-/// Every HTML page of `output` scanned once, in parallel: what the limits and the link check
-/// read. A page lol_html cannot read maps to the reason.
-pub type Scans<'a> = HashMap<&'a str, Result<Scan, String>>;
+/// One page's scan (or why lol_html cannot read it) and its size as rendered: what the page
+/// pass keeps of a page for the limits and the link check.
+#[derive(Debug)]
+pub struct Scanned {
+    pub bytes: usize,
+    pub scan: Result<Scan, String>,
+}
+
+impl Scanned {
+    pub fn of(html: &str, max_nesting: usize) -> Scanned {
+        Scanned {
+            bytes: html.len(),
+            scan: scan(html, max_nesting),
+        }
+    }
+}
+
+/// Every HTML page of the site by output file.
+pub type Scans = HashMap<String, Scanned>;
 
 /// The selectors of the page scan (the URL attributes' is `urls::url_selector`).
 struct Selectors {
@@ -61,13 +77,12 @@ fn selectors() -> &'static Selectors {
     })
 }
 
-/// Scan every HTML page of `output`, measuring the depth of those that could nest deeper than
-/// `max_nesting`.
-pub fn scan_all(output: &Output, max_nesting: usize) -> Scans<'_> {
+/// Scan every HTML page held in `output`, as the page pass scans each page it is handed.
+pub fn scan_all(output: &Output, max_nesting: usize) -> Scans {
     let pages: Vec<(&str, &str)> = output.html().collect();
     pages
         .par_iter()
-        .map(|(p, h)| (*p, scan(h, max_nesting)))
+        .map(|(p, h)| (p.to_string(), Scanned::of(h, max_nesting)))
         .collect()
 }
 
@@ -162,10 +177,10 @@ pub fn check(
 ) -> Vec<Diagnostic> {
     let mut unreadable = Vec::new();
     let mut scans: HashMap<&str, &Scan> = HashMap::new();
-    for (file, result) in scanned {
-        match result {
+    for (file, scanned) in scanned {
+        match &scanned.scan {
             Ok(s) => {
-                scans.insert(file, s);
+                scans.insert(file.as_str(), s);
             }
             Err(e) => unreadable.push(Diagnostic::error(
                 format!("public/{file}"),

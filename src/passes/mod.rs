@@ -1,5 +1,6 @@
-//! Site-level passes over the rendered `Output`: the whole-site link check, the search index,
-//! the relative (offline) copy, the security headers and the per-page limits.
+//! Passes over the rendered site: the work on each page as it is rendered (`pages`: scan,
+//! search input, offline links, minify, write), then the site-level link check, limits, search
+//! index and security headers.
 
 /// lol_html's `element!`, with a selector parsed once for every page instead of once per page.
 macro_rules! on {
@@ -22,6 +23,7 @@ macro_rules! on {
 pub mod headers;
 pub mod limits;
 pub mod links;
+pub mod pages;
 pub mod relative;
 #[cfg(feature = "search")]
 pub mod search;
@@ -36,21 +38,27 @@ pub mod search {
     use crate::diagnostics::{Diagnostic, Diagnostics};
     use crate::output::Output;
 
-    pub fn index(site: &Site, output: &mut Output) -> Result<Vec<Diagnostic>, Diagnostics> {
-        match Pending::collect(site, output) {
-            Some(pending) => pending.run().map(|_| Vec::new()),
-            None => Ok(Vec::new()),
+    /// Without the feature no page is picked for an index.
+    pub struct Picker;
+    pub struct Picked;
+
+    impl Picker {
+        pub fn new(_site: &Site) -> Option<Picker> {
+            None
+        }
+
+        pub fn pick(&self, _file: &str, _html: &str) -> Option<Picked> {
+            None
         }
     }
 
-    /// A search index `serve` would build after the reload: here only the error saying why
-    /// it cannot be built.
+    /// A search index the site asks for: here only the error saying why it cannot be built.
     pub struct Pending {
         pub warnings: Vec<Diagnostic>,
     }
 
     impl Pending {
-        pub fn collect(site: &Site, _output: &Output) -> Option<Pending> {
+        pub fn new(site: &Site, _picked: Vec<(String, Picked)>) -> Option<Pending> {
             site.config
                 .languages
                 .iter()
@@ -65,6 +73,10 @@ pub mod search {
                 "config.toml",
                 "`build_search_index = true` needs a sprout built with the `search` feature (the default); rebuild sprout without `--no-default-features`, or set it to false",
             )]))
+        }
+
+        pub fn add_to(self, _output: &mut Output) -> Result<(), Diagnostics> {
+            self.run().map(|_| ())
         }
     }
 }

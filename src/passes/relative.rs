@@ -1,33 +1,22 @@
 //! `sprout build --relative`: rewrite every internal link so the copy browses from `file://`
 //! (relative paths, folders ending in `index.html`). Canonical and hreflang URLs stay absolute.
 
-use std::sync::Mutex;
-
 use lol_html::{RewriteStrSettings, Selector};
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
-use crate::output::{Output, file_for};
+use crate::output::file_for;
 use crate::passes::urls::{self, Link, decode};
 
-/// Rewrite every page; a page that cannot be rewritten is a diagnostic, never left absolute.
-pub fn rewrite(output: &mut Output, config: &Config) -> Vec<Diagnostic> {
-    let base_path = config.base_path();
-    let problems = Mutex::new(Vec::new());
-    output.map_html(|file, html| match rewrite_page(file, html, config, &base_path) {
-        Ok(rewritten) => rewritten,
-        Err(e) => {
-            problems
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .push(Diagnostic::error(
-                    format!("public/{file}"),
-                    format!("the offline copy cannot rewrite this page's links ({e}); fix the template that writes it"),
-                ));
-            html.to_string()
-        }
-    });
-    problems.into_inner().unwrap_or_else(|p| p.into_inner())
+/// Why the page at `file` stays out of the offline copy: the page pass never leaves a page's
+/// links absolute.
+pub fn unwritable(file: &str, why: &str) -> Diagnostic {
+    Diagnostic::error(
+        format!("public/{file}"),
+        format!(
+            "the offline copy cannot rewrite this page's links ({why}); fix the template that writes it"
+        ),
+    )
 }
 
 /// Rewrite the links of one page at output path `file`: every attribute of

@@ -32,9 +32,6 @@ const ENTRY: &str = "pagefind-entry.json";
 /// Pagefind's files for one language: (file name, bytes).
 type IndexFiles = Vec<(String, Vec<u8>)>;
 
-/// Pages to index per language: (URL, the HTML Pagefind reads).
-type PagesByLanguage = BTreeMap<String, Vec<(String, String)>>;
-
 /// Output files of content pages that may be indexed, and of all content pages with the
 /// content file each comes from.
 fn content_files(site: &Site) -> (HashSet<String>, HashMap<String, String>) {
@@ -66,54 +63,101 @@ fn content_files(site: &Site) -> (HashSet<String>, HashMap<String, String>) {
     (indexed, all)
 }
 
-/// The language of an output file, from its first path component.
-fn language_of<'a>(site: &'a Site, file: &str) -> &'a str {
-    let first = file.split('/').next().unwrap_or("");
-    site.config
-        .translation_langs()
-        .iter()
-        .find(|l| l.code == first)
-        .map_or(site.config.default_language.as_str(), |l| l.code.as_str())
+/// Which rendered pages go into the index, and what of each: made once per build, asked by
+/// the page pass for each page as it is rendered, so the page need not be kept for the index.
+pub struct Picker {
+    /// Output files of content pages that may be indexed.
+    indexed: HashSet<String>,
+    /// Output files of all content pages, with the content file each comes from.
+    content: HashMap<String, String>,
+    /// Languages with a search index.
+    wanted: HashSet<String>,
+    /// Languages other than the default, whose pages live under `/{code}/`.
+    prefixed: Vec<String>,
+    default_language: String,
+    base_path: String,
+    max_text: usize,
 }
 
-/// Pages to index, grouped by language: (URL, HTML), and a warning for each page whose text
-/// was cut at `[limits] max_search_bytes`.
-fn pages_by_language(site: &Site, output: &Output) -> (PagesByLanguage, Vec<Diagnostic>) {
-    let max_text = site.config.limits.max_search_bytes;
-    let mut warnings = Vec::new();
-    let (indexed, content) = content_files(site);
-    let base_path = site.config.base_path();
-    let mut by_lang = PagesByLanguage::new();
-    for (file, html) in output.html() {
-        let lang = language_of(site, file);
-        let wanted = site
-            .config
-            .language(lang)
-            .is_some_and(|l| l.build_search_index);
+/// What the index reads of one page, and a warning when its text was cut at
+/// `[limits] max_search_bytes`.
+pub struct Picked {
+    language: String,
+    url: String,
+    part: String,
+    warning: Option<Diagnostic>,
+}
+
+impl Picker {
+    /// `None` when no language has a search index.
+    pub fn new(site: &Site) -> Option<Picker> {
+        let config = &site.config;
+        let wanted: HashSet<String> = config
+            .languages
+            .iter()
+            .filter(|l| l.build_search_index)
+            .map(|l| l.code.clone())
+            .collect();
+        if wanted.is_empty() {
+            return None;
+        }
+        let (indexed, content) = content_files(site);
+        Some(Picker {
+            indexed,
+            content,
+            wanted,
+            prefixed: config
+                .translation_langs()
+                .iter()
+                .map(|l| l.code.clone())
+                .collect(),
+            default_language: config.default_language.clone(),
+            base_path: config.base_path(),
+            max_text: config.limits.max_search_bytes,
+        })
+    }
+
+    /// The language of an output file, from its first path component.
+    fn language_of(&self, file: &str) -> &str {
+        let first = file.split('/').next().unwrap_or("");
+        self.prefixed
+            .iter()
+            .find(|code| *code == first)
+            .unwrap_or(&self.default_language)
+    }
+
+    /// What the index reads of the page at output file `file`, or `None` when it is not indexed.
+    pub fn pick(&self, file: &str, html: &str) -> Option<Picked> {
+        let language = self.language_of(file);
         // Generated pages (indicators, taxonomies) are searchable when their language is; their
         // templates decide with `data-pagefind-body` which of them Pagefind keeps.
-        let generated =
-            !content.contains_key(file) && !file.ends_with("404.html") && !file.contains("/page/");
-        if indexed.contains(file) || (wanted && generated) {
-            let url = format!("{base_path}{}", file.trim_end_matches("index.html"));
-            let (part, cut) = searchable_part(html, max_text);
-            if cut {
-                let source = content.get(file).cloned();
-                warnings.push(Diagnostic::warning(
-                    source.unwrap_or_else(|| format!("public/{file}")),
-                    format!(
-                        "only the first {max_text} bytes of this page's text are in the search index; split the page, or {}",
-                        crate::config::limits::raise("max_search_bytes", max_text)
-                    ),
-                ));
-            }
-            by_lang
-                .entry(lang.to_string())
-                .or_default()
-                .push((url, part));
+        let generated = !self.content.contains_key(file)
+            && !file.ends_with("404.html")
+            && !file.contains("/page/");
+        let wanted = self.indexed.contains(file) || (generated && self.wanted.contains(language));
+        if !wanted {
+            return None;
         }
+        let url = format!("{}{}", self.base_path, file.trim_end_matches("index.html"));
+        let (part, cut) = searchable_part(html, self.max_text);
+        let warning = cut.then(|| {
+            let source = self.content.get(file).cloned();
+            Diagnostic::warning(
+                source.unwrap_or_else(|| format!("public/{file}")),
+                format!(
+                    "only the first {} bytes of this page's text are in the search index; split the page, or {}",
+                    self.max_text,
+                    crate::config::limits::raise("max_search_bytes", self.max_text)
+                ),
+            )
+        });
+        Some(Picked {
+            language: language.to_string(),
+            url,
+            part,
+            warning,
+        })
     }
-    (by_lang, warnings)
 }
 
 /// What Pagefind needs of a page: the `<html>` tag (its language) and the `<main>` element
@@ -155,21 +199,9 @@ fn searchable_part(html: &str, max_text: usize) -> (String, bool) {
     }
 }
 
-/// Index the eligible pages and add Pagefind's files under `pagefind/`; returns the warnings
-/// of pages whose text was cut.
-pub fn index(site: &Site, output: &mut Output) -> Result<Vec<Diagnostic>, Diagnostics> {
-    match Pending::collect(site, output) {
-        Some(mut pending) => {
-            let warnings = std::mem::take(&mut pending.warnings);
-            pending.add_to(output)?;
-            Ok(warnings)
-        }
-        None => Ok(Vec::new()),
-    }
-}
-
-/// What the indexer reads, taken from a finished build, so that `serve` can index in the
-/// background after the reload: per language, each page's URL and searchable HTML.
+/// What the indexer reads, per language: each page's URL and searchable HTML, in the order of
+/// their output files, so the index is the same whatever order the pages were rendered in.
+/// `serve` runs it in the background after the reload.
 pub struct Pending {
     languages: Vec<Vec<(String, String)>>,
     /// Pages whose text was cut at `[limits] max_search_bytes`.
@@ -177,15 +209,21 @@ pub struct Pending {
 }
 
 impl Pending {
-    /// The pages to index, or `None` when no language has a search index.
-    pub fn collect(site: &Site, output: &Output) -> Option<Pending> {
+    /// The index of the pages the page pass picked (output file, what it picked), or `None`
+    /// when no language has a search index.
+    pub fn new(site: &Site, mut picked: Vec<(String, Picked)>) -> Option<Pending> {
         if !site.config.languages.iter().any(|l| l.build_search_index) {
             return None;
         }
-        let (by_lang, warnings) = pages_by_language(site, output);
-        let languages = by_lang.into_values().collect();
+        picked.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut by_lang: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+        let mut warnings = Vec::new();
+        for (_, p) in picked {
+            warnings.extend(p.warning);
+            by_lang.entry(p.language).or_default().push((p.url, p.part));
+        }
         Some(Pending {
-            languages,
+            languages: by_lang.into_values().collect(),
             warnings,
         })
     }

@@ -68,17 +68,27 @@ impl Renderer {
         }
     }
 
-    /// Render the whole site; every template error is reported.
-    pub fn render(&self) -> Result<Output, Diagnostics> {
+    /// Render the whole site; every template error is reported. Each page is handed to
+    /// `finish` on the thread that rendered it (see `passes::pages`), which returns what the
+    /// output keeps of it.
+    pub fn render(
+        &self,
+        finish: &(dyn Fn(&str, String) -> Body + Sync),
+    ) -> Result<Output, Diagnostics> {
         let jobs = self.jobs();
-        // Each page is kept until the output is written; a rendered String has up to twice the
-        // capacity it uses, so it gives the rest back (on its own thread, as it is made).
-        let results: Vec<Result<(String, String), Diagnostic>> = jobs
+        let results: Vec<Result<(String, Body), Diagnostic>> = jobs
             .par_iter()
             .map(|j| {
-                self.run(j).map(|(path, mut html)| {
-                    html.shrink_to_fit();
-                    (path, html)
+                self.run(j).map(|(path, html)| {
+                    let file = file_for(&path);
+                    match crate::output::key(&file) {
+                        Some(key) => {
+                            let body = finish(&key, html);
+                            (key, body)
+                        }
+                        // `insert` reports the path.
+                        None => (file, Body::Bytes(html.into_bytes())),
+                    }
                 })
             })
             .collect();
@@ -86,9 +96,7 @@ impl Renderer {
         let mut problems = Diagnostics::default();
         for (job, r) in jobs.iter().zip(results) {
             match r {
-                Ok((path, html)) => {
-                    output.insert_text(file_for(&path), html, self.source(job));
-                }
+                Ok((file, body)) => output.insert(file, body, self.source(job)),
                 Err(d) => problems.push(d),
             }
         }

@@ -1,6 +1,9 @@
 //! Helpers shared by the test modules: where fixtures are, and copies a test may edit.
 #![allow(dead_code)]
 
+use sprout::diagnostics::BuildFailed;
+use sprout::output::Staging;
+use sprout::pipeline::{BuildOptions, Built, finish_into, prepare};
 use std::path::{Path, PathBuf};
 
 /// `tests/fixtures/<name>`.
@@ -39,4 +42,25 @@ pub fn copy_fixture(name: &str) -> tempfile::TempDir {
         .expect("temp dir");
     copy_dir(&fixture(name), tmp.path(), &[]);
     tmp
+}
+
+/// A build made as `sprout build` makes it: each page written into a staging folder beside the
+/// output folder as soon as it is rendered; `write` adds the rest and swaps the folder in.
+pub struct Streamed {
+    pub built: Built,
+    staging: Staging,
+}
+
+impl Streamed {
+    pub fn write(self) -> anyhow::Result<()> {
+        let Streamed { built, staging } = self;
+        built.output.write_atomic(&built.output_dir, Some(staging))
+    }
+}
+
+pub fn build_into(opts: &BuildOptions) -> Result<Streamed, BuildFailed> {
+    let prepared = prepare(opts)?;
+    let staging = Staging::beside(&prepared.output_dir(opts)).expect("create a staging folder");
+    let built = finish_into(prepared, opts, Some(&staging))?;
+    Ok(Streamed { built, staging })
 }

@@ -4,7 +4,7 @@
 //! bilingual sites (hreflang, per-language 404 pages and feeds, `trans()` in the page's
 //! language, CJK reading time). See `tests/README.md` to add a case.
 
-use crate::common::{copy_fixture, fixture};
+use crate::common::{build_into, copy_fixture, fixture};
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -33,15 +33,18 @@ impl Site {
     }
 
     fn build_root(root: &Path, adjust: impl FnOnce(&mut BuildOptions)) -> Site {
-        let mut opts = BuildOptions::new(root);
+        let dir = tempfile::tempdir().expect("temp dir");
+        let out = dir.path().join("public");
+        let mut opts = BuildOptions {
+            output_dir: Some(out.clone()),
+            ..BuildOptions::new(root)
+        };
         adjust(&mut opts);
-        let built = match build(&opts) {
+        let built = match build_into(&opts) {
             Ok(b) => b,
             Err(failed) => panic!("{} should build, but:\n{failed}", root.display()),
         };
-        let dir = tempfile::tempdir().expect("temp dir");
-        let out = dir.path().join("public");
-        built.output.write_atomic(&out).expect("write the site");
+        built.write().expect("write the site");
         Site { _dir: dir, out }
     }
 
@@ -1429,6 +1432,40 @@ fn pages_rendered_on_demand_are_the_pages_the_build_makes() {
                     root.display()
                 );
             }
+        }
+    }
+}
+
+/// `sprout build` writes each page into the staging folder as soon as it is rendered and keeps
+/// only what the link check and the search index need; `check` and `serve` keep the pages in
+/// memory. Both must make the same site, byte for byte, minified, offline or not.
+#[test]
+fn pages_written_as_they_are_rendered_are_the_pages_kept_in_memory() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf();
+    let cases = [
+        (repo.clone(), false),
+        (repo, true),
+        (fixture("taxonomies"), false),
+        (fixture("bilingual"), true),
+        (fixture("indicators"), false),
+        (fixture("zola-compat"), false),
+    ];
+    for (root, relative) in cases {
+        let name = format!("{} (relative: {relative})", root.display());
+        let in_memory = build(&BuildOptions {
+            relative,
+            ..BuildOptions::new(&root)
+        })
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let written = Site::build_root(&root, |o| o.relative = relative);
+        let files = written.files();
+        let kept: BTreeSet<String> = in_memory.output.paths().map(str::to_string).collect();
+        assert_eq!(files, kept, "{name}: the same files");
+        for file in &kept {
+            assert!(
+                written.bytes(file) == in_memory.output.read(file).expect("a file of the build"),
+                "{name}: {file} differs between the two builds"
+            );
         }
     }
 }

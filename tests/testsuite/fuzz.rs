@@ -229,10 +229,9 @@ fn build_case(doc: &[u8], search: bool) -> Result<(), String> {
 }
 
 fn one_build(root: &Path) -> Result<(), String> {
-    match build(&BuildOptions::new(root)) {
+    match crate::common::build_into(&BuildOptions::new(root)) {
         Ok(built) => built
-            .output
-            .write_atomic(&root.join("public"))
+            .write()
             .map_err(|e| format!("writing the site failed: {e:#}")),
         Err(failed) => {
             for d in &failed.diagnostics {

@@ -1,0 +1,116 @@
+//! The work on each rendered HTML page, done on the thread that rendered it while the page is
+//! fresh: the scan the limits and the link check read, the search index's input, the offline
+//! copy's links, minifying and, for `sprout build`, the write into the staging folder, after
+//! which the page's text is freed. The site-level passes then read what was kept (`Kept`).
+
+use std::collections::HashSet;
+use std::sync::Mutex;
+
+use crate::config::Config;
+use crate::config::limits::Limits;
+use crate::diagnostics::Diagnostic;
+use crate::output::{Body, Output, Staging};
+use crate::passes::links::{Scanned, Scans};
+use crate::passes::search::{Picked, Picker};
+use crate::passes::{limits, relative};
+
+/// How each page is finished.
+pub struct PagePass<'a> {
+    limits: &'a Limits,
+    /// Set when the site has a Pagefind index.
+    picker: Option<Picker>,
+    /// `sprout build --relative`: the site's configuration and base path.
+    relative: Option<(&'a Config, String)>,
+    minify: bool,
+    /// Set for `sprout build`: pages go to disk as they are finished.
+    staging: Option<&'a Staging>,
+    kept: Mutex<Kept>,
+}
+
+/// What the pass keeps of the pages it finished.
+#[derive(Default)]
+pub struct Kept {
+    pub scans: Scans,
+    /// Each indexed page's input to the search index, by output file.
+    pub picked: Vec<(String, Picked)>,
+    /// Pages the offline copy cannot rewrite.
+    pub problems: Vec<Diagnostic>,
+}
+
+impl<'a> PagePass<'a> {
+    pub fn new(
+        config: &'a Config,
+        picker: Option<Picker>,
+        minify: bool,
+        staging: Option<&'a Staging>,
+    ) -> Self {
+        PagePass {
+            limits: &config.limits,
+            picker,
+            relative: config.relative.then(|| (config, config.base_path())),
+            minify,
+            staging,
+            kept: Mutex::new(Kept::default()),
+        }
+    }
+
+    /// Finish the page at output path `file` (as `output::key` makes it): the body to keep in
+    /// the output, the page's text itself or, with a staging folder, where it was written.
+    /// A page past a limit is kept as rendered, unread by the search index and the minifier.
+    pub fn page(&self, file: &str, mut html: String) -> Body {
+        let scanned = Scanned::of(&html, self.limits.max_nesting);
+        let past = limits::past(&scanned, self.limits);
+        let mut picked = None;
+        let mut problem = None;
+        if !past {
+            picked = self.picker.as_ref().and_then(|p| p.pick(file, &html));
+            if let Some((config, base_path)) = &self.relative {
+                match relative::rewrite_page(file, &html, config, base_path) {
+                    Ok(rewritten) => html = rewritten,
+                    Err(e) => problem = Some(relative::unwritable(file, &e)),
+                }
+            }
+        }
+        let bytes = match (self.minify && !past, html) {
+            (true, html) => Output::minified(html.as_bytes()),
+            (false, html) => html.into_bytes(),
+        };
+        let body = match self.staging {
+            // Kept until the output is written: give back the capacity the text does not use.
+            None => Body::Bytes(shrunk(bytes)),
+            // A page that cannot be written now is kept, and written with the rest of the
+            // output, which reports the error if it persists.
+            Some(staging) => match staging.write(file, &bytes) {
+                Ok(written) => written,
+                Err(_) => Body::Bytes(bytes),
+            },
+        };
+        let mut kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
+        kept.scans.insert(file.to_string(), scanned);
+        kept.picked.extend(picked.map(|p| (file.to_string(), p)));
+        kept.problems.extend(problem);
+        body
+    }
+
+    /// Finish the HTML pages of `output` this pass has not seen (alias redirects and other pages
+    /// added after the templates' pages).
+    pub fn rest(&self, output: &mut Output) {
+        let seen: HashSet<String> = {
+            let kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
+            kept.scans.keys().cloned().collect()
+        };
+        output.finish_html(
+            |file| !seen.contains(file),
+            |file, html| self.page(file, html),
+        );
+    }
+
+    pub fn into_kept(self) -> Kept {
+        self.kept.into_inner().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+fn shrunk(mut bytes: Vec<u8>) -> Vec<u8> {
+    bytes.shrink_to_fit();
+    bytes
+}
