@@ -1,5 +1,6 @@
-//! The build, as a readable list of named, timed steps from `config.toml` to an in-memory
-//! `Output`. Nothing here prints; the caller decides what to show.
+//! The build, as a readable list of named, timed steps from `config.toml` to an `Output`
+//! (with `finish_into`, its pages already in the staging folder). Nothing here prints; the
+//! caller decides what to show.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -305,10 +306,8 @@ pub fn finish_into(
         mut findings,
         mut steps,
     } = prepared;
-    let picker = match config.default_lang().search.engine {
-        SearchEngine::Pagefind => search::Picker::new(&site),
-        SearchEngine::Zola => None,
-    };
+    let pagefind = config.default_lang().search.engine == SearchEngine::Pagefind;
+    let picker = pagefind.then(|| search::Picker::new(&site)).flatten();
     // `serve` minifies each page when it is asked for (`Built::config.minify_html` says so).
     let minify = config.minify_html && opts.mode != Mode::Serve;
     let pass = PagePass::new(&config, picker, minify, staging);
@@ -335,7 +334,7 @@ pub fn finish_into(
     steps.run("other pages", || pass.rest(&mut output));
     let kept = pass.into_kept();
     // A page past a limit stops the build here, in `check` mode too; the pass left it unread
-    // by the search index and the minifier.
+    // by the search index, the offline copy and the minifier.
     let too_big = steps.run("limits", || {
         crate::passes::limits::check_output(&kept.scans, &config.limits, &sources)
     });
@@ -349,7 +348,10 @@ pub fn finish_into(
         return Err(failed(findings.into_iter().collect()));
     }
     steps.go_on()?;
-    let pending_search = search_step(&mut steps, opts, &site, kept.picked, &mut output)?;
+    let pending_search = match pagefind {
+        true => search_step(&mut steps, opts, &site, kept.picked, &mut output)?,
+        false => SearchOutcome::default(),
+    };
     findings.extend(pending_search.warnings);
     let collisions = output.take_problems();
     if !collisions.is_empty() {
@@ -410,6 +412,7 @@ fn add_files(
 
 /// The Pagefind index of the pages the page pass picked: built now (`build`, `check`) or left
 /// for `serve` to build after the reload.
+#[derive(Default)]
 struct SearchOutcome {
     deferred: Option<search::Pending>,
     /// Pages whose text was cut at `[limits] max_search_bytes`.
@@ -423,15 +426,8 @@ fn search_step(
     picked: Vec<(String, search::Picked)>,
     output: &mut Output,
 ) -> Result<SearchOutcome, BuildFailed> {
-    let pending = match site.config.default_lang().search.engine {
-        SearchEngine::Pagefind => search::Pending::new(site, picked),
-        SearchEngine::Zola => None,
-    };
-    let Some(mut pending) = pending else {
-        return Ok(SearchOutcome {
-            deferred: None,
-            warnings: Vec::new(),
-        });
+    let Some(mut pending) = search::Pending::new(site, picked) else {
+        return Ok(SearchOutcome::default());
     };
     let warnings = std::mem::take(&mut pending.warnings);
     let deferred = match opts.search {

@@ -1,5 +1,6 @@
-//! The built site in memory (path → bytes or a file to copy), HTML minification, and the
-//! atomic write that replaces the output folder only when everything is ready.
+//! The built site (path → bytes in memory, a file to copy, or a page the page pass already
+//! wrote into the staging folder), HTML minification, and the staging folder whose atomic swap
+//! replaces the output folder only when everything is ready.
 
 pub mod sass;
 pub mod statics;
@@ -20,11 +21,8 @@ pub enum Body {
     /// Copied from disk at write time (static files, colocated assets).
     File(PathBuf),
     /// Already in the staging folder, written there by the page pass as soon as the page was
-    /// rendered (`sprout build`); `len` bytes long.
-    Written {
-        path: PathBuf,
-        len: usize,
-    },
+    /// rendered (`sprout build`).
+    Written(PathBuf),
 }
 
 /// One output file and what made it (`content/a.md`, `static/x.css`, `templates/404.html`).
@@ -167,7 +165,7 @@ impl Output {
     pub fn read(&self, path: &str) -> Option<Vec<u8>> {
         match &self.files.get(path)?.body {
             Body::Bytes(b) => Some(b.clone()),
-            Body::File(p) | Body::Written { path: p, .. } => fs::read(p).ok(),
+            Body::File(p) | Body::Written(p) => fs::read(p).ok(),
         }
     }
 
@@ -186,10 +184,7 @@ impl Output {
             None => Staging::beside(dest)?,
         };
         self.write_into(staging.path())?;
-        let parent = staging.parent.clone();
-        let name = dest
-            .file_name()
-            .map_or("public".into(), |n| n.to_string_lossy().to_string());
+        let (parent, name) = parent_and_name(dest);
         let old = parent.join(format!(".{name}.old-{}", std::process::id()));
         if dest.exists() {
             fs::rename(dest, &old)
@@ -216,7 +211,7 @@ impl Output {
         let dirs: std::collections::BTreeSet<PathBuf> = self
             .files
             .iter()
-            .filter(|(_, v)| !matches!(v.body, Body::Written { .. }))
+            .filter(|(_, v)| !matches!(v.body, Body::Written(_)))
             .filter_map(|(k, _)| Path::new(k).parent().map(|p| dir.join(p)))
             .collect();
         for d in &dirs {
@@ -227,7 +222,7 @@ impl Output {
             match &v.body {
                 Body::Bytes(b) => fs::write(&target, b),
                 Body::File(src) => fs::copy(src, &target).map(|_| ()),
-                Body::Written { .. } => Ok(()),
+                Body::Written(_) => Ok(()),
             }
             .with_context(|| format!("cannot write {}", target.display()))
         })
@@ -239,27 +234,31 @@ impl Output {
 /// swap. Dropped before the swap (a build that stops), it is removed with what it holds.
 pub struct Staging {
     dir: tempfile::TempDir,
-    parent: PathBuf,
+}
+
+/// The folder that holds `dest` (`.` for a bare name) and `dest`'s own name.
+fn parent_and_name(dest: &Path) -> (PathBuf, String) {
+    let parent = dest
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = dest
+        .file_name()
+        .map_or("public".into(), |n| n.to_string_lossy().to_string());
+    (parent.to_path_buf(), name)
 }
 
 impl Staging {
     /// A new, empty staging folder beside `dest`.
     pub fn beside(dest: &Path) -> Result<Staging> {
-        let parent = dest
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."))
-            .to_path_buf();
+        let (parent, name) = parent_and_name(dest);
         fs::create_dir_all(&parent)
             .with_context(|| format!("cannot create {}", parent.display()))?;
-        let name = dest
-            .file_name()
-            .map_or("public".into(), |n| n.to_string_lossy().to_string());
         let dir = tempfile::Builder::new()
             .prefix(&format!(".{name}.staging-"))
             .tempdir_in(&parent)
             .with_context(|| format!("cannot create a staging folder in {}", parent.display()))?;
-        Ok(Staging { dir, parent })
+        Ok(Staging { dir })
     }
 
     pub fn path(&self) -> &Path {
@@ -273,10 +272,7 @@ impl Staging {
             fs::create_dir_all(parent)?;
         }
         fs::write(&path, bytes)?;
-        Ok(Body::Written {
-            path,
-            len: bytes.len(),
-        })
+        Ok(Body::Written(path))
     }
 }
 

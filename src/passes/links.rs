@@ -60,6 +60,7 @@ fn every_element() -> &'static Selector {
 }
 
 /// Scan every HTML page held in `output`, as the page pass scans each page it is handed.
+#[cfg(test)]
 pub fn scan_all(output: &Output, max_nesting: usize) -> Scans {
     let pages: Vec<(&str, &str)> = output.html().collect();
     pages

@@ -1,6 +1,6 @@
 //! Passes over the rendered site: the work on each page as it is rendered (`pages`: scan,
-//! search input, offline links, minify, write), then the site-level link check, limits, search
-//! index and security headers.
+//! search input, offline links, minify, write), then the site-level passes: security headers,
+//! limits, link check and search index.
 
 /// lol_html's `element!`, with a selector parsed once for every page instead of once per page.
 macro_rules! on {

@@ -35,6 +35,8 @@ pub struct Kept {
     pub picked: Vec<(String, Picked)>,
     /// Pages the offline copy cannot rewrite.
     pub problems: Vec<Diagnostic>,
+    /// The output files handed to the pass so far.
+    seen: HashSet<String>,
 }
 
 impl<'a> PagePass<'a> {
@@ -56,8 +58,13 @@ impl<'a> PagePass<'a> {
 
     /// Finish the page at output path `file` (as `output::key` makes it): the body to keep in
     /// the output, the page's text itself or, with a staging folder, where it was written.
-    /// A page past a limit is kept as rendered, unread by the search index and the minifier.
+    /// A page past a limit is kept as rendered, unread by the search index, the offline copy
+    /// and the minifier. A second page at a path already seen is kept as rendered too, for
+    /// `Output::insert` to compare with the first (a collision unless they are the same).
     pub fn page(&self, file: &str, mut html: String) -> Body {
+        if !self.lock().seen.insert(file.to_string()) {
+            return Body::Bytes(html.into_bytes());
+        }
         let scanned = Scanned::of(&html, self.limits.max_nesting);
         let past = limits::past(&scanned, self.limits);
         let mut picked = None;
@@ -85,7 +92,7 @@ impl<'a> PagePass<'a> {
                 Err(_) => Body::Bytes(bytes),
             },
         };
-        let mut kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
+        let mut kept = self.lock();
         kept.scans.insert(file.to_string(), scanned);
         kept.picked.extend(picked.map(|p| (file.to_string(), p)));
         kept.problems.extend(problem);
@@ -95,14 +102,15 @@ impl<'a> PagePass<'a> {
     /// Finish the HTML pages of `output` this pass has not seen (alias redirects and other pages
     /// added after the templates' pages).
     pub fn rest(&self, output: &mut Output) {
-        let seen: HashSet<String> = {
-            let kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
-            kept.scans.keys().cloned().collect()
-        };
+        let seen = self.lock().seen.clone();
         output.finish_html(
             |file| !seen.contains(file),
             |file, html| self.page(file, html),
         );
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Kept> {
+        self.kept.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     pub fn into_kept(self) -> Kept {
@@ -113,4 +121,28 @@ impl<'a> PagePass<'a> {
 fn shrunk(mut bytes: Vec<u8>) -> Vec<u8> {
     bytes.shrink_to_fit();
     bytes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn a_page_is_written_once_and_a_second_at_its_path_is_kept_for_the_collision_check() {
+        let config =
+            Config::parse("base_url = \"https://x.org\"", Path::new("config.toml")).unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let staging = Staging::beside(&tmp.path().join("public")).unwrap();
+        let pass = PagePass::new(&config, None, false, Some(&staging));
+        let first = pass.page("a/index.html", "<p id=\"one\">first</p>".into());
+        let second = pass.page("a/index.html", "<p>second</p>".into());
+        let written = staging.path().join("a/index.html");
+        assert_eq!(first, Body::Written(written.clone()));
+        assert_eq!(second, Body::Bytes(b"<p>second</p>".to_vec()));
+        assert_eq!(std::fs::read(&written).unwrap(), b"<p id=\"one\">first</p>");
+        let kept = pass.into_kept();
+        let scan = kept.scans["a/index.html"].scan.as_ref().unwrap();
+        assert!(scan.ids.contains("one"), "the first page's scan is kept");
+    }
 }

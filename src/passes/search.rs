@@ -1,5 +1,6 @@
 //! The per-language search index, built at build time into `pagefind/` with Pagefind's Rust
-//! library (extended build: Chinese word segmentation) from the rendered pages in memory.
+//! library (extended build: Chinese word segmentation) from what the page pass picked of each
+//! rendered page (`Picker`: its language, URL and `<main>` part).
 //! Each language is indexed on its own thread (Pagefind indexes one page at a time), and the
 //! languages' entry files are merged into one `pagefind-entry.json`.
 

@@ -1,5 +1,6 @@
-//! Rendering the loaded site through Tera into an in-memory `Output`: pages, sections and their
-//! pagers, taxonomies, generated (virtual) pages, 404 pages, aliases, feeds, sitemap, robots.
+//! Rendering the loaded site through Tera into an `Output`: pages, sections and their pagers,
+//! taxonomies, generated (virtual) pages, 404 pages, aliases, feeds, sitemap, robots. Each page
+//! is handed to the caller's finisher (the page pass) as it is rendered.
 
 mod extras;
 pub mod markdown;
