@@ -236,6 +236,31 @@ pub struct Staging {
     dir: tempfile::TempDir,
 }
 
+/// Remove the folders in `parent` named `{prefix}{pid}-…` whose process no longer runs: what a
+/// build killed mid-way (Ctrl-C) leaves. Only where the system lists its processes in `/proc`;
+/// a folder that cannot be removed stays.
+fn remove_abandoned(parent: &Path, prefix: &str) {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        let pid = name
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.split('-').next())
+            .and_then(|pid| pid.parse::<u32>().ok());
+        if let Some(pid) = pid
+            && pid != std::process::id()
+            && !Path::new("/proc").join(pid.to_string()).exists()
+        {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
 /// The folder that holds `dest` (`.` for a bare name) and `dest`'s own name.
 fn parent_and_name(dest: &Path) -> (PathBuf, String) {
     let parent = dest
@@ -249,13 +274,15 @@ fn parent_and_name(dest: &Path) -> (PathBuf, String) {
 }
 
 impl Staging {
-    /// A new, empty staging folder beside `dest`.
+    /// A new, empty staging folder beside `dest`, named with this process's id. Staging
+    /// folders left there by builds that were killed (their process is gone) are removed.
     pub fn beside(dest: &Path) -> Result<Staging> {
         let (parent, name) = parent_and_name(dest);
         fs::create_dir_all(&parent)
             .with_context(|| format!("cannot create {}", parent.display()))?;
+        remove_abandoned(&parent, &format!(".{name}.staging-"));
         let dir = tempfile::Builder::new()
-            .prefix(&format!(".{name}.staging-"))
+            .prefix(&format!(".{name}.staging-{}-", std::process::id()))
             .tempdir_in(&parent)
             .with_context(|| format!("cannot create a staging folder in {}", parent.display()))?;
         Ok(Staging { dir })
@@ -346,6 +373,39 @@ mod tests {
         assert!(dest.join("a/b/index.html").exists());
         let leftovers: Vec<_> = fs::read_dir(tmp.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "no staging folders left behind");
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn staging_folders_of_builds_that_were_killed_are_removed() {
+        let tmp = tempfile::tempdir().unwrap();
+        // No process has this id (above Linux's largest, 2^22).
+        let abandoned = tmp.path().join(".public.staging-999999999-x1y2");
+        let running = tmp
+            .path()
+            .join(format!(".public.staging-{}-a1b2", std::process::id()));
+        let other_site = tmp.path().join(".docs.staging-999999999-x1y2");
+        for dir in [&abandoned, &running, &other_site] {
+            fs::create_dir_all(dir.join("plan")).unwrap();
+            fs::write(dir.join("plan/index.html"), "old").unwrap();
+        }
+        let staging = Staging::beside(&tmp.path().join("public")).unwrap();
+        assert!(
+            !abandoned.exists(),
+            "a killed build's staging folder is removed"
+        );
+        assert!(running.exists(), "a running build's staging folder stays");
+        assert!(other_site.exists(), "another output folder's staging stays");
+        let name = staging
+            .path()
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .to_string();
+        assert!(
+            name.starts_with(&format!(".public.staging-{}-", std::process::id())),
+            "{name}"
+        );
     }
 
     #[test]
