@@ -957,13 +957,7 @@ mod tests {
         let (events, mut rx) = broadcast::channel(16);
         let live = live();
         let r = Rebuilder::new(build, live.clone(), events);
-        r.run_now();
-        assert_eq!(rx.try_recv().unwrap(), "reload");
-        let running = r.start(Change::Pages);
-        while live.read().unwrap().fresh.is_none() {
-            std::thread::sleep(Duration::from_millis(2));
-        }
-        assert_eq!(rx.try_recv().unwrap(), "reload");
+        let running = good_build_then_page_edit_published(&r, &live, &mut rx);
         {
             // The reloaded page asks for its stylesheet: the last full build's.
             let l = live.read().unwrap();
@@ -978,6 +972,25 @@ mod tests {
             "the stylesheet changed: open pages reload again"
         );
         assert_eq!(body(&live.read().unwrap(), "style.css"), b"new");
+    }
+
+    /// Run a first (good) build, then start a page edit's build and wait until it has published
+    /// its pages early; each step reloads open pages once. The page edit's build still runs.
+    fn good_build_then_page_edit_published(
+        r: &Arc<Rebuilder>,
+        live: &Arc<RwLock<Live>>,
+        rx: &mut broadcast::Receiver<String>,
+    ) -> std::thread::JoinHandle<()> {
+        r.run_now();
+        assert_eq!(rx.try_recv().unwrap(), "reload");
+        let running = r.start(Change::Pages);
+        let start = Instant::now();
+        while live.read().unwrap().fresh.is_none() {
+            assert!(start.elapsed() < Duration::from_secs(10), "not published");
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        assert_eq!(rx.try_recv().unwrap(), "reload");
+        running
     }
 
     /// A fake site of one page, rendered on demand from `page`.
@@ -1028,16 +1041,8 @@ mod tests {
         let (events, mut rx) = broadcast::channel(16);
         let live = live();
         let r = Rebuilder::new(build, live.clone(), events);
-        r.run_now();
-        assert_eq!(rx.try_recv().unwrap(), "reload");
-        let running = r.start(Change::Pages);
         // Open pages reload as soon as the pages are ready, and get the new page.
-        let start = Instant::now();
-        while live.read().unwrap().fresh.is_none() {
-            assert!(start.elapsed() < Duration::from_secs(10), "not published");
-            std::thread::sleep(Duration::from_millis(2));
-        }
-        assert_eq!(rx.try_recv().unwrap(), "reload");
+        let running = good_build_then_page_edit_published(&r, &live, &mut rx);
         {
             let l = live.read().unwrap();
             let page = String::from_utf8(body(&l, "index.html")).unwrap();

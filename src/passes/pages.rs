@@ -61,26 +61,15 @@ impl<'a> PagePass<'a> {
     /// A page past a limit is kept as rendered, unread by the search index, the offline copy
     /// and the minifier. A second page at a path already seen is kept as rendered too, for
     /// `Output::insert` to compare with the first (a collision unless they are the same).
-    pub fn page(&self, file: &str, mut html: String) -> Body {
+    pub fn page(&self, file: &str, html: String) -> Body {
         if !self.lock().seen.insert(file.to_string()) {
             return Body::Bytes(html.into_bytes());
         }
         let scanned = Scanned::of(&html, self.limits.max_nesting);
         let past = limits::past(&scanned, self.limits);
-        let mut picked = None;
-        let mut problem = None;
-        if !past {
-            picked = self.picker.as_ref().and_then(|p| p.pick(file, &html));
-            if let Some((config, base_path)) = &self.relative {
-                match relative::rewrite_page(file, &html, config, base_path) {
-                    Ok(rewritten) => html = rewritten,
-                    Err(e) => problem = Some(relative::unwritable(file, &e)),
-                }
-            }
-        }
-        let bytes = match (self.minify && !past, html) {
-            (true, html) => Output::minified(html.as_bytes()),
-            (false, html) => html.into_bytes(),
+        let (bytes, picked, problem) = match past {
+            true => (html.into_bytes(), None, None),
+            false => self.finished_text(file, html),
         };
         let body = match self.staging {
             // Kept until the output is written: give back the capacity the text does not use.
@@ -97,6 +86,28 @@ impl<'a> PagePass<'a> {
         kept.picked.extend(picked.map(|p| (file.to_string(), p)));
         kept.problems.extend(problem);
         body
+    }
+
+    /// A page within the limits: its search input, then its links rewritten for the offline
+    /// copy (or why they cannot be) and the page minified.
+    fn finished_text(
+        &self,
+        file: &str,
+        mut html: String,
+    ) -> (Vec<u8>, Option<Picked>, Option<Diagnostic>) {
+        let picked = self.picker.as_ref().and_then(|p| p.pick(file, &html));
+        let mut problem = None;
+        if let Some((config, base_path)) = &self.relative {
+            match relative::rewrite_page(file, &html, config, base_path) {
+                Ok(rewritten) => html = rewritten,
+                Err(e) => problem = Some(relative::unwritable(file, &e)),
+            }
+        }
+        let bytes = match self.minify {
+            true => Output::minified(html.as_bytes()),
+            false => html.into_bytes(),
+        };
+        (bytes, picked, problem)
     }
 
     /// Finish the HTML pages of `output` this pass has not seen (alias redirects and other pages
