@@ -171,6 +171,8 @@ pub struct Prepared {
     early: Output,
     images: Arc<ImageQueue>,
     findings: Vec<Diagnostic>,
+    /// Read before the Markdown is released: the report hashes each source's body.
+    translations: translations::Report,
     steps: Steps,
 }
 
@@ -252,6 +254,9 @@ pub fn prepare(opts: &BuildOptions) -> Result<Prepared, BuildFailed> {
             indicators::load(raw, &site, &rendered)
         })
         .map_err(failed)?;
+    let translations = translations::report(&site);
+    // Nothing after this reads the Markdown.
+    site.release_bodies();
     let virtuals = steps.run("generated pages", || indicators::pages(&site, &data));
     let values = Arc::new(steps.run("values", || Values::new(&site, rendered)));
     shared.set_values(values.clone());
@@ -278,6 +283,7 @@ pub fn prepare(opts: &BuildOptions) -> Result<Prepared, BuildFailed> {
         early,
         images,
         findings,
+        translations,
         steps,
     })
 }
@@ -304,6 +310,7 @@ pub fn finish_into(
         early,
         images,
         mut findings,
+        translations,
         mut steps,
     } = prepared;
     let pagefind = config.default_lang().search.engine == SearchEngine::Pagefind;
@@ -368,7 +375,7 @@ pub fn finish_into(
     Ok(Built {
         output_dir: output_dir(opts, &config),
         summary: summarise(&site, virtuals.len(), output.len()),
-        translations: translations::report(&site),
+        translations,
         output,
         findings: Diagnostics::from_iter(findings).sorted(),
         timings: steps.timings,

@@ -10,7 +10,7 @@ use walkdir::WalkDir;
 
 use super::file::{FileInfo, date_prefix};
 use super::front_matter::{self, Date};
-use super::{Page, Section, Site, library, reading};
+use super::{Page, Section, Site, SourceText, library, reading};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::slugs::slugify;
@@ -195,7 +195,7 @@ fn parse_text(
             components: components(&path),
             path,
             reading: reading(split.body),
-            body: split.body.to_string(),
+            body: SourceText::new(split.body),
             body_line: split.body_line,
             front_matter: split.front_matter.to_string(),
             front_matter_line: split.front_matter_line,
@@ -217,7 +217,7 @@ fn parse_text(
             path,
             slug,
             reading: reading(split.body),
-            body: split.body.to_string(),
+            body: SourceText::new(split.body),
             body_line: split.body_line,
             front_matter: split.front_matter.to_string(),
             front_matter_line: split.front_matter_line,

@@ -7,6 +7,7 @@ mod generated;
 mod library;
 mod load;
 pub mod sorting;
+mod source_text;
 pub mod taxonomies;
 pub mod translations;
 mod words;
@@ -22,6 +23,7 @@ pub use file::FileInfo;
 pub use front_matter::{PageMeta, SectionMeta, SortBy};
 pub use generated::{Version, VirtualPage, virtual_alternates};
 pub use load::{LoadOptions, load_site};
+pub use source_text::SourceText;
 pub use taxonomies::{Taxonomy, Term};
 
 pub type PageId = usize;
@@ -149,7 +151,7 @@ pub struct Page {
     /// The front matter as written and its first line, to locate errors found later.
     pub front_matter: String,
     pub front_matter_line: usize,
-    pub body: String,
+    pub body: SourceText,
     pub body_line: usize,
     pub slug: String,
     /// Site path with leading and trailing `/`: `/en/plan/health/`.
@@ -170,7 +172,7 @@ pub struct Section {
     pub meta: SectionMeta,
     pub front_matter: String,
     pub front_matter_line: usize,
-    pub body: String,
+    pub body: SourceText,
     pub body_line: usize,
     pub path: String,
     pub permalink: String,
@@ -218,6 +220,13 @@ pub struct Site {
 }
 
 impl Site {
+    /// Free every page's and section's Markdown once it has been rendered and checked: the
+    /// rest of the build reads the rendered HTML (see `SourceText`).
+    pub fn release_bodies(&self) {
+        self.pages.iter().for_each(|p| p.body.release());
+        self.sections.iter().for_each(|s| s.body.release());
+    }
+
     /// Each colocated file and where it is written: beside the page (when rendered) or
     /// section that owns it (`blog/post/pic.png`, no leading slash).
     pub fn colocated_outputs(&self) -> Vec<(String, &Path)> {

@@ -131,14 +131,14 @@ fn current_hash(site: &Site, item: ItemRef) -> String {
     let (meta, body) = match item {
         ItemRef::Page(i) => {
             let p = &site.pages[i];
-            (Translatable::of_page(&p.meta), &p.body)
+            (Translatable::of_page(&p.meta), p.body.text())
         }
         ItemRef::Section(i) => {
             let s = &site.sections[i];
-            (Translatable::of_section(&s.meta), &s.body)
+            (Translatable::of_section(&s.meta), s.body.text())
         }
     };
-    source_hash(&meta, body)
+    source_hash(&meta, &body)
 }
 
 impl<'a> Translatable<'a> {

@@ -396,7 +396,7 @@ fn check_translated_quotes(
             .filter(|(p, r)| p.file.lang == lang.code && r.ids().contains(&ind.anchor))
             .map(|(p, _)| p)
             .collect();
-        if !pages.is_empty() && !pages.iter().any(|p| p.body.contains(quote.as_str())) {
+        if !pages.is_empty() && !pages.iter().any(|p| p.body.text().contains(quote.as_str())) {
             let file = format!("content/{}", pages[0].file.relative);
             problems.push(e.error(
                 id,

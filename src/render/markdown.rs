@@ -95,7 +95,7 @@ fn render_one(
                 .last()
                 .and_then(|s| site.sections[*s].meta.insert_anchor_links);
             (
-                &p.body,
+                p.body.text(),
                 p.body_line,
                 &p.file.lang,
                 &p.permalink,
@@ -106,7 +106,7 @@ fn render_one(
         ItemRef::Section(i) => {
             let s = &site.sections[i];
             (
-                &s.body,
+                s.body.text(),
                 s.body_line,
                 &s.file.lang,
                 &s.permalink,
@@ -115,6 +115,7 @@ fn render_one(
             )
         }
     };
+    let body = &*body;
     let shown = Path::new("content").join(file);
     let make_context = move || {
         let mut context = Context::new();
@@ -264,12 +265,12 @@ fn check_anchors(
             .collect();
         let (body, line, file) = match *item {
             ItemRef::Page(i) => (
-                &site.pages[i].body,
+                site.pages[i].body.text(),
                 site.pages[i].body_line,
                 &site.pages[i].file.relative,
             ),
             ItemRef::Section(i) => (
-                &site.sections[i].body,
+                site.sections[i].body.text(),
                 site.sections[i].body_line,
                 &site.sections[i].file.relative,
             ),
@@ -286,7 +287,7 @@ fn check_anchors(
         out.extend(located(
             problems,
             site.config.link_checker.internal_level,
-            body,
+            &body,
             line,
             &Path::new("content").join(file),
         ));
