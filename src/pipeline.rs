@@ -203,6 +203,11 @@ pub fn prepare(opts: &BuildOptions) -> Result<Prepared, BuildFailed> {
     let mut findings: Vec<Diagnostic> = Vec::new();
     let config = steps.run("config", || load_config(opts)).map_err(failed)?;
     findings.extend(config.warnings.iter().cloned());
+    if opts.mode == Mode::Build {
+        // Before anything can fail: a previous site that a killed build left moved aside is
+        // back in place even if this build stops.
+        crate::output::tidy_abandoned(&output_dir(opts, &config));
+    }
     production_base_url(opts, &config).map_err(failed)?;
     let load = LoadOptions {
         drafts: opts.drafts,

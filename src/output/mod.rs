@@ -236,27 +236,52 @@ pub struct Staging {
     dir: tempfile::TempDir,
 }
 
-/// Remove the folders in `parent` named `{prefix}{pid}-…` whose process no longer runs: what a
-/// build killed mid-way (Ctrl-C) leaves. Only where the system lists its processes in `/proc`;
-/// a folder that cannot be removed stays.
-fn remove_abandoned(parent: &Path, prefix: &str) {
+/// The folders in `parent` named `{prefix}{pid}` or `{prefix}{pid}-…` whose process no longer
+/// runs: what a build killed mid-way (Ctrl-C) leaves. With `own`, this process's id counts as
+/// gone too (a container may give every run the same id). Only where the system lists its
+/// processes in `/proc`.
+fn abandoned(parent: &Path, prefix: &str, own: bool) -> Vec<PathBuf> {
     let Ok(entries) = fs::read_dir(parent) else {
-        return;
+        return Vec::new();
     };
     if !Path::new("/proc/self").exists() {
-        return;
+        return Vec::new();
     }
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().to_string();
-        let pid = name
-            .strip_prefix(prefix)
-            .and_then(|rest| rest.split('-').next())
-            .and_then(|pid| pid.parse::<u32>().ok());
-        if let Some(pid) = pid
-            && pid != std::process::id()
-            && !Path::new("/proc").join(pid.to_string()).exists()
-        {
-            let _ = fs::remove_dir_all(entry.path());
+    let mut found: Vec<PathBuf> = entries
+        .flatten()
+        .filter(|entry| {
+            let name = entry.file_name().to_string_lossy().to_string();
+            let pid = name
+                .strip_prefix(prefix)
+                .and_then(|rest| rest.split('-').next())
+                .and_then(|pid| pid.parse::<u32>().ok());
+            pid.is_some_and(|pid| {
+                (own && pid == std::process::id())
+                    || (pid != std::process::id()
+                        && !Path::new("/proc").join(pid.to_string()).exists())
+            })
+        })
+        .map(|entry| entry.path())
+        .collect();
+    found.sort();
+    found
+}
+
+/// Tidy what builds killed mid-way left beside `dest`: their staging folders are removed; the
+/// previous site a build had moved aside (`.{name}.old-{pid}`) is put back when `dest` is
+/// missing (the build was killed between its two renames), and removed otherwise. A folder
+/// that cannot be moved or removed stays. Called before this process moves anything aside, so
+/// a `.old-` folder with its own id is a killed build's too.
+pub fn tidy_abandoned(dest: &Path) {
+    let (parent, name) = parent_and_name(dest);
+    for dir in abandoned(&parent, &format!(".{name}.staging-"), false) {
+        let _ = fs::remove_dir_all(dir);
+    }
+    for old in abandoned(&parent, &format!(".{name}.old-"), true) {
+        if dest.exists() {
+            let _ = fs::remove_dir_all(old);
+        } else {
+            let _ = fs::rename(&old, dest);
         }
     }
 }
@@ -274,13 +299,13 @@ fn parent_and_name(dest: &Path) -> (PathBuf, String) {
 }
 
 impl Staging {
-    /// A new, empty staging folder beside `dest`, named with this process's id. Staging
-    /// folders left there by builds that were killed (their process is gone) are removed.
+    /// A new, empty staging folder beside `dest`, named with this process's id. What builds
+    /// that were killed (their process is gone) left there is tidied first (`tidy_abandoned`).
     pub fn beside(dest: &Path) -> Result<Staging> {
         let (parent, name) = parent_and_name(dest);
         fs::create_dir_all(&parent)
             .with_context(|| format!("cannot create {}", parent.display()))?;
-        remove_abandoned(&parent, &format!(".{name}.staging-"));
+        tidy_abandoned(dest);
         let dir = tempfile::Builder::new()
             .prefix(&format!(".{name}.staging-{}-", std::process::id()))
             .tempdir_in(&parent)
@@ -406,6 +431,42 @@ mod tests {
             name.starts_with(&format!(".public.staging-{}-", std::process::id())),
             "{name}"
         );
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn a_previous_site_moved_aside_by_a_killed_build_is_put_back_or_removed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dest = tmp.path().join("public");
+        // Killed between its two renames: `public/` is gone, the previous site is aside.
+        let aside = tmp.path().join(".public.old-999999999");
+        fs::create_dir_all(&aside).unwrap();
+        fs::write(aside.join("index.html"), "previous").unwrap();
+        drop(Staging::beside(&dest).unwrap());
+        assert_eq!(
+            fs::read_to_string(dest.join("index.html")).unwrap(),
+            "previous",
+            "the previous site is put back"
+        );
+        assert!(!aside.exists());
+        // Killed after both renames: `public/` is the new site, the old one is only clutter;
+        // also when the killed build had this process's id, as in a container.
+        let aside = tmp
+            .path()
+            .join(format!(".public.old-{}", std::process::id()));
+        fs::create_dir_all(&aside).unwrap();
+        fs::write(aside.join("index.html"), "older").unwrap();
+        drop(Staging::beside(&dest).unwrap());
+        assert!(!aside.exists(), "the moved-aside copy is removed");
+        assert_eq!(
+            fs::read_to_string(dest.join("index.html")).unwrap(),
+            "previous"
+        );
+        let names: Vec<String> = fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .collect();
+        assert_eq!(names, ["public"], "nothing else is left beside it");
     }
 
     #[test]

@@ -37,6 +37,29 @@ fn previous_public() -> BTreeMap<String, Vec<u8>> {
     ])
 }
 
+/// Copy the invalid case `case` to `root`.
+fn copy_case(case: &str, root: &Path) {
+    let src = invalid(case);
+    assert!(src.is_dir(), "no fixture folder {}", src.display());
+    for e in WalkDir::new(&src).into_iter().filter_map(Result::ok) {
+        let dest = root.join(e.path().strip_prefix(&src).unwrap());
+        if e.file_type().is_dir() {
+            fs::create_dir_all(&dest).unwrap();
+        } else {
+            fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// Write `previous_public()` into `dir`.
+fn write_previous_public(dir: &Path) {
+    for (path, bytes) in previous_public() {
+        let p = dir.join(&path);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, bytes).unwrap();
+    }
+}
+
 fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     WalkDir::new(dir)
         .into_iter()
@@ -76,22 +99,9 @@ fn run(case: &str) -> Failed {
 fn run_with(case: &str, args: &[&str], envs: &[(&str, &str)]) -> Failed {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("site");
-    let src = invalid(case);
-    assert!(src.is_dir(), "no fixture folder {}", src.display());
-    for e in WalkDir::new(&src).into_iter().filter_map(Result::ok) {
-        let dest = root.join(e.path().strip_prefix(&src).unwrap());
-        if e.file_type().is_dir() {
-            fs::create_dir_all(&dest).unwrap();
-        } else {
-            fs::copy(e.path(), &dest).unwrap();
-        }
-    }
+    copy_case(case, &root);
     let public = root.join("public");
-    for (path, bytes) in previous_public() {
-        let p = public.join(&path);
-        fs::create_dir_all(p.parent().unwrap()).unwrap();
-        fs::write(p, bytes).unwrap();
-    }
+    write_previous_public(&public);
     let before_root: Vec<String> = entries(&root);
 
     let out = Command::new(env!("CARGO_BIN_EXE_sprout"))
@@ -595,4 +605,30 @@ fn every_invalid_fixture_has_a_test() {
             "tests/fixtures/invalid/{name} is not used by tests/testsuite/errors.rs"
         );
     }
+}
+
+/// A build killed during its swap leaves the previous site moved aside and no `public/`; the
+/// next build puts it back first, so even a build that fails leaves the last good site in place.
+#[test]
+#[cfg(target_os = "linux")]
+fn a_previous_site_a_killed_build_moved_aside_is_back_after_a_failed_build() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    copy_case("bad_date", &root);
+    // No process has this id (above Linux's largest, 2^22).
+    let aside = root.join(".public.old-999999999");
+    write_previous_public(&aside);
+    let out = Command::new(env!("CARGO_BIN_EXE_sprout"))
+        .args(["build", "--root"])
+        .arg(&root)
+        .output()
+        .expect("run sprout");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(
+        tree(&root.join("public")),
+        previous_public(),
+        "the previous site is back as public/\n{stderr}"
+    );
+    assert!(!aside.exists(), "{:?}", entries(&root));
 }
