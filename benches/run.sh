@@ -157,15 +157,7 @@ for scenario in "${SCENARIOS[@]}"; do
       done ;;
     scale)
       for n in 1000 10000 100000; do
-        dir=$(site "site-scale-$n" --pages "$n" --sections $((n / 200)))
-        for run in $(seq 1 "$RUNS"); do
-          for i in "${!SPROUTS[@]}"; do
-            timed "scale-$n" "$(sprout_label "$i")" "$run" "$SHM/out" "${SPROUTS[$i]}" --root "$dir" build --output-dir "$SHM/out"
-          done
-          if [ -n "$ZOLA" ]; then
-            timed "scale-$n" zola "$run" "$SHM/out" "$ZOLA" --root "$dir" build --output-dir "$SHM/out" --force
-          fi
-        done
+        compare "scale-$n" "$(site "site-scale-$n" --pages "$n" --sections $((n / 200)))" 0
       done ;;
     hugepage)
       for mb in 1 5 20; do

@@ -5,7 +5,7 @@
 use std::sync::{Arc, RwLock};
 
 /// A body that can be released through the shared `Site`.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct SourceText(RwLock<Arc<str>>);
 
 impl SourceText {

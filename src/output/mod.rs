@@ -270,8 +270,8 @@ fn abandoned(parent: &Path, prefix: &str, own: bool) -> Vec<PathBuf> {
 /// Tidy what builds killed mid-way left beside `dest`: their staging folders are removed; the
 /// previous site a build had moved aside (`.{name}.old-{pid}`) is put back when `dest` is
 /// missing (the build was killed between its two renames), and removed otherwise. A folder
-/// that cannot be moved or removed stays. Called before this process moves anything aside, so
-/// a `.old-` folder with its own id is a killed build's too.
+/// that cannot be moved or removed stays. Called by `pipeline::prepare` before this process
+/// moves anything aside, so a `.old-` folder with its own id is a killed build's too.
 pub fn tidy_abandoned(dest: &Path) {
     let (parent, name) = parent_and_name(dest);
     for dir in abandoned(&parent, &format!(".{name}.staging-"), false) {
@@ -299,13 +299,13 @@ fn parent_and_name(dest: &Path) -> (PathBuf, String) {
 }
 
 impl Staging {
-    /// A new, empty staging folder beside `dest`, named with this process's id. What builds
-    /// that were killed (their process is gone) left there is tidied first (`tidy_abandoned`).
+    /// A new, empty staging folder beside `dest`, named with this process's id. What killed
+    /// builds left there is tidied once per build, before it can fail (`tidy_abandoned`, called
+    /// by `pipeline::prepare`).
     pub fn beside(dest: &Path) -> Result<Staging> {
         let (parent, name) = parent_and_name(dest);
         fs::create_dir_all(&parent)
             .with_context(|| format!("cannot create {}", parent.display()))?;
-        tidy_abandoned(dest);
         let dir = tempfile::Builder::new()
             .prefix(&format!(".{name}.staging-{}-", std::process::id()))
             .tempdir_in(&parent)
@@ -414,6 +414,7 @@ mod tests {
             fs::create_dir_all(dir.join("plan")).unwrap();
             fs::write(dir.join("plan/index.html"), "old").unwrap();
         }
+        tidy_abandoned(&tmp.path().join("public"));
         let staging = Staging::beside(&tmp.path().join("public")).unwrap();
         assert!(
             !abandoned.exists(),
@@ -442,7 +443,7 @@ mod tests {
         let aside = tmp.path().join(".public.old-999999999");
         fs::create_dir_all(&aside).unwrap();
         fs::write(aside.join("index.html"), "previous").unwrap();
-        drop(Staging::beside(&dest).unwrap());
+        tidy_abandoned(&dest);
         assert_eq!(
             fs::read_to_string(dest.join("index.html")).unwrap(),
             "previous",
@@ -456,7 +457,7 @@ mod tests {
             .join(format!(".public.old-{}", std::process::id()));
         fs::create_dir_all(&aside).unwrap();
         fs::write(aside.join("index.html"), "older").unwrap();
-        drop(Staging::beside(&dest).unwrap());
+        tidy_abandoned(&dest);
         assert!(!aside.exists(), "the moved-aside copy is removed");
         assert_eq!(
             fs::read_to_string(dest.join("index.html")).unwrap(),
